@@ -1,0 +1,67 @@
+# SUI Assess. The two commands: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+ASSETS := assess/static/css/govuk-frontend.min.css
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-unit test-integration test-browser lint db demo assets browser requirements clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): node_modules/.package-lock.json scripts/copy_assets.sh
+	bash scripts/copy_assets.sh
+
+assets: $(ASSETS) ## Install the front-end assets (GOV.UK Frontend) into assess/static
+
+install: $(BIN)/.installed $(ASSETS)
+
+browser: ## Make sure Debian's Chromium is installed (for browser tests and PDF charts)
+	@bash scripts/ensure_chromium.sh
+
+db: install ## Apply migrations to the database (SQLite under instance/ unless DATABASE_URL is set)
+	$(FLASK) db upgrade
+
+demo: db ## Load the demo data (when the database has no accounts yet)
+	$(FLASK) demo seed --if-empty
+
+run: demo ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
+	@echo "Serving SUI Assess on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install browser ## Set everything up, then run the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  ASSESS_TEST_DB=postgresql $(BIN)/python -m pytest; \
+	fi
+
+test-unit: install ## Only the unit tests (no app, no database)
+	$(BIN)/python -m pytest tests/unit
+
+lint: install ## ruff, mypy and the import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check assess tests
+	$(BIN)/mypy assess
+	$(BIN)/lint-imports
+
+requirements: ## Recompile the pinned requirements from requirements*.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements-dev.txt requirements-dev.in
+
+clean: ## Remove the virtual environment, node_modules and copied assets (not the database)
+	rm -rf $(VENV) node_modules assess/static/css assess/static/js assess/static/fonts assess/static/images assess/static/manifest.json

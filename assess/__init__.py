@@ -1,0 +1,140 @@
+"""SUI Assess: service user involvement maturity self-assessment for prisons and probation."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_security import SQLAlchemyUserDatastore
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from assess import config as config_module
+from assess.extensions import csrf, db, migrate, security, wtforms_helpers
+from assess.questionnaire.loader import QuestionnaireError, Registry, check_published, load_registry
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, static_url_path="/assets")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    _refuse_unsafe_production(app)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("assess", "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    wtforms_helpers.init_app(app)
+
+    from assess.models import Role, User
+
+    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role), register_blueprint=False)
+
+    app.extensions["questionnaires"] = _load_questionnaires(app)
+
+    from assess.auth.routes import bp as auth_bp
+    from assess.common.routes import bp as common_bp
+    from assess.governor.routes import bp as governor_bp
+
+    app.register_blueprint(common_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(governor_bp)
+
+    from assess.common import errors, filters
+
+    errors.register(app)
+    filters.register(app)
+    _security_headers(app)
+
+    from assess.cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in ("", config_module.DEFAULT_SECRET):
+        raise RuntimeError("SECRET_KEY must be set to a long random value when ASSESS_ENV=production")
+
+
+def _load_questionnaires(app: Flask) -> Registry:
+    """Refuse to start with an invalid questionnaire, or a used version whose content has changed."""
+    try:
+        registry = load_registry([Path(app.config["QUESTIONNAIRE_PATH"])])
+    except QuestionnaireError as exc:
+        raise RuntimeError("Invalid questionnaire definitions:\n" + str(exc)) from None
+    with app.app_context():
+        recorded = _recorded_versions()
+    if recorded:
+        problems = check_published(registry, recorded)
+        if problems:
+            raise RuntimeError("Questionnaire versions changed after use:\n" + "\n".join(problems))
+    return registry
+
+
+def _recorded_versions() -> dict[tuple[str, str], str]:
+    from assess.data.assessments import get_recorded_versions
+
+    try:
+        return get_recorded_versions()
+    except SQLAlchemyError:
+        # No database yet (before the first migration) or it is down: nothing recorded to compare.
+        db.session.rollback()
+        log.info("questionnaire hashes not checked: database not ready")
+        return {}
+    finally:
+        db.session.remove()
+
+
+def _security_headers(app: Flask) -> None:
+    @app.before_request
+    def make_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def nonce() -> dict[str, str]:
+        return {"cspNonce": getattr(g, "csp_nonce", "")}
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        nonce_value = getattr(g, "csp_nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce_value}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("PRODUCTION"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_security.utils import login_user, logout_user, verify_and_update_password
+from werkzeug.wrappers import Response
+
+from assess.auth.decorators import public
+from assess.auth.forms import SignInForm
+from assess.data.users import get_user_by_email
+from assess.extensions import db
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host, never a scheme-relative URL."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_for(user: object) -> str:
+    if getattr(user, "has_audience", None) and user.has_audience("governor"):  # type: ignore[attr-defined]
+        return url_for("governor.sites")
+    return url_for("common.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data or "")
+        if user is not None and user.active and verify_and_update_password(form.password.data or "", user):
+            login_user(user, remember=False, authn_via=["password"])
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        failed = True
+        form.email.errors = ["Enter a correct email address and password"]
+    return render_template("auth/sign_in.html", form=form, failed=failed)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def sign_out() -> Response:
+    if current_user.is_authenticated:
+        logout_user()
+    return redirect(url_for("auth.sign_in", signed_out=1))

@@ -1,0 +1,145 @@
+"""Command-line tasks: flask --app wsgi questionnaire validate | users create | sites import | demo seed."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from assess.admin.sites_csv import SitesCsvError, parse_sites_csv
+from assess.models.user import ROLES
+
+questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
+users_cli = AppGroup("users", help="Manage accounts.")
+sites_cli = AppGroup("sites", help="Manage sites.")
+demo_cli = AppGroup("demo", help="Demo data for trying the service out.")
+
+
+@questionnaire_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: the configured folder). Exits 1 on any problem."""
+    from assess.data.assessments import get_recorded_versions
+    from assess.questionnaire.loader import QuestionnaireError, check_published, load_registry
+
+    targets = list(paths) or [Path(current_app.config["QUESTIONNAIRE_PATH"])]
+    try:
+        registry = load_registry(targets)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found.", err=True)
+        raise SystemExit(1) from None
+    problems = check_published(registry, _recorded(get_recorded_versions), require_all=not paths)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1)
+    for item in registry:
+        definition = item.definition
+        questions = sum(len(domain.questions) for domain in definition.domains)
+        click.echo(f"ok  {item.path.parent.name}/{item.path.name}: {definition.title}, "
+                   f"{len(definition.domains)} domains, {questions} questions")
+
+
+def _recorded(getter):  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assess.extensions import db
+
+    try:
+        return getter()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {}
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Sign-in email address.")
+@click.option("--name", required=True, help="Full name, as shown in the service.")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)), help="What the person does.")
+@click.option("--site", "site_codes", multiple=True, help="Site code the person answers for (repeat for more).")
+def create_user_command(email: str, name: str, role: str, site_codes: tuple[str, ...]) -> None:
+    """Create an account (or update the one with this email). Password from ASSESS_PASSWORD or a prompt."""
+    from assess.data.sites import get_site_by_code
+    from assess.data.users import create_or_update_user
+    from assess.extensions import security
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.UsageError(f"--email: {exc}") from None
+    if not name.strip():
+        raise click.UsageError("--name: enter the person's name")
+    sites = []
+    for code in site_codes:
+        site = get_site_by_code(code.strip().upper())
+        if site is None:
+            raise click.UsageError(f"--site: no site with code '{code}' (import sites first)")
+        sites.append(site)
+    if role == "governor" and not sites:
+        raise click.UsageError("--site: a governor must be linked to at least one site")
+    password = os.environ.get("ASSESS_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    problems, password = security.password_util.validate(password, True, email=email, name=name)
+    if problems:
+        raise click.UsageError("password refused: " + " ".join(str(problem) for problem in problems))
+    user = create_or_update_user(email, name.strip(), role, password, sites)
+    click.echo(f"Saved {user.email} ({role}{', sites: ' + ', '.join(s.code for s in sites) if sites else ''}).")
+
+
+@sites_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_sites_command(csv_file: Path) -> None:
+    """Create or update sites from a CSV file (see README for the columns). All or nothing."""
+    from assess.data.sites import upsert_sites
+
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        click.echo(f"{csv_file}: not UTF-8 text; save it as 'CSV UTF-8' and try again", err=True)
+        raise SystemExit(1) from None
+    try:
+        rows = parse_sites_csv(text)
+    except SitesCsvError as exc:
+        for problem in exc.problems:
+            click.echo(f"{csv_file.name}: {problem}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        raise SystemExit(1) from None
+    created, updated = upsert_sites(rows)
+    click.echo(f"Imported {len(rows)} sites: {created} new, {updated} updated.")
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
+def demo_seed_command(if_empty: bool) -> None:
+    """Load fictional demo sites, accounts and assessments. Refuses to run in production."""
+    from assess.common.questionnaires import latest
+    from assess.data.users import count_users
+    from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seed_demo
+
+    if current_app.config.get("PRODUCTION"):
+        click.echo("Refusing to load demo data: ASSESS_ENV is production.", err=True)
+        raise SystemExit(1)
+    if if_empty and count_users() > 0:
+        click.echo("The database already has accounts, so demo data was not loaded again.")
+    else:
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        summary = seed_demo(latest(), password, date.today())
+        click.echo(f"Demo data ready: {summary['sites']} sites, {summary['accounts']} accounts, "
+                   f"{summary['assessments_created']} new submitted assessments.")
+    click.echo("Demo sign-ins (password from DEMO_PASSWORD" +
+               (")" if os.environ.get("DEMO_PASSWORD") else f", default {DEFAULT_DEMO_PASSWORD})") + ":")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role:<13} {account.email}")
+
+
+def register(app: Flask) -> None:
+    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from assess import periods
+from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH, choice_field_name, evidence_field_name
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """'25 November 2026 at 3:04pm', in UK time, as GOV.UK writes dates and times."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=UTC).astimezone(LONDON)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def uk_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y}"
+
+
+def service_navigation() -> list[dict[str, object]]:
+    """The links in the service navigation for the signed-in person's audiences."""
+    if not current_user.is_authenticated:
+        return []
+    endpoint = request.endpoint or ""
+    items: list[dict[str, object]] = []
+    if current_user.has_audience("governor"):
+        items.append({"href": url_for("governor.sites"), "text": "Your sites", "active": endpoint.startswith("governor.")})
+    else:
+        items.append({"href": url_for("common.home"), "text": "Home", "active": endpoint == "common.home"})
+    return items
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(service_navigation)
+    app.add_template_global(choice_field_name)
+    app.add_template_global(evidence_field_name)
+    app.add_template_global(EVIDENCE_MAX_LENGTH, "evidence_max")
+    app.add_template_filter(uk_datetime, "uk_datetime")
+    app.add_template_filter(uk_date, "uk_date")
+    app.add_template_filter(periods.describe, "period_description")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from assess.auth.decorators import public, signed_in_required
+from assess.data.health import database_is_reachable
+
+bp = Blueprint("common", __name__)
+
+
+@bp.route("/")
+@public
+def index() -> Response:
+    if current_user.is_authenticated:
+        if current_user.has_audience("governor"):
+            return redirect(url_for("governor.sites"))
+        return redirect(url_for("common.home"))
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/home")
+@signed_in_required
+def home() -> str:
+    return render_template("common/home.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[Response, int]:
+    ok, detail = database_is_reachable()
+    body = {"status": "ok" if ok else "unavailable", "database": detail if not ok else "ok"}
+    return jsonify(body), (200 if ok else 503)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from flask_security.utils import hash_password
+from sqlalchemy import func, select
+
+from assess.extensions import db
+from assess.models import Role, Site, User
+from assess.models.user import ROLES
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def ensure_roles() -> dict[str, Role]:
+    existing = {role.name: role for role in db.session.scalars(select(Role).order_by(Role.name))}
+    for name, description in ROLES.items():
+        if name not in existing:
+            role = Role(name=name, description=description)
+            db.session.add(role)
+            existing[name] = role
+    db.session.flush()
+    return existing
+
+
+def create_or_update_user(email: str, name: str, role: str, password: str, sites: Iterable[Site] = ()) -> User:
+    """Create the account, or update an existing one with this email (its name, role, sites and password)."""
+    roles = ensure_roles()
+    email = email.strip().lower()
+    user = get_user_by_email(email)
+    if user is None:
+        user = User(email=email, fs_uniquifier=uuid.uuid4().hex, active=True)
+        db.session.add(user)
+    else:
+        user.fs_uniquifier = uuid.uuid4().hex  # signs out every session that used the old password
+    user.name = name
+    user.password = hash_password(password)
+    user.roles = [roles[role]]
+    user.sites = list(sites)
+    db.session.commit()
+    return user
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

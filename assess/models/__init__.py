@@ -1,0 +1,21 @@
+"""Typed SQLAlchemy models. Invariants that matter live in the database as constraints."""
+
+from assess.models.assessment import Answer, Assessment, AssessmentStatus, QuestionnaireVersion
+from assess.models.base import Base, UTCDateTime, utcnow
+from assess.models.site import Site
+from assess.models.user import Role, User, user_roles, user_sites
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "AssessmentStatus",
+    "Base",
+    "QuestionnaireVersion",
+    "Role",
+    "Site",
+    "User",
+    "UTCDateTime",
+    "user_roles",
+    "user_sites",
+    "utcnow",
+]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_security import RoleMixin, UserMixin
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assess.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from assess.models.site import Site
+
+ROLES = {
+    "governor": "Completes self-assessments for the sites they are linked to",
+    "inspector": "Compares sites and validates self-assessments",
+    "commissioner": "Sees dashboards for an area",
+    "admin": "Manages users, sites and questionnaires",
+}
+
+user_roles = Table(
+    "user_roles",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+user_sites = Table(
+    "user_sites",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(Base, RoleMixin):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    # Flask-Security-Too reads role permissions; we grant none through it.
+    permissions: Mapped[str | None] = mapped_column(String(400))
+
+
+class User(Base, UserMixin):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.name)
+    sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="selectin", order_by="Site.name")
+
+    def has_audience(self, name: str) -> bool:
+        return any(role.name == name for role in self.roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

@@ -1,0 +1,1 @@
+"""Questionnaire definitions: schema, loading and validation, and forms built from the data."""

@@ -1,0 +1,168 @@
+"""Answers -> domain and overall scores, with the lines that explain them.
+
+Pure: no Flask, no SQLAlchemy. The method is read from the questionnaire's `scoring` block so a
+later version can change it; questionnaires/README.md describes each option. Arithmetic is exact
+(fractions) until the one rounding step, so a score on a level boundary is never lost to floating
+point error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from assess.questionnaire.schema import Domain, Questionnaire
+
+DONT_KNOW = "dont-know"
+NOT_APPLICABLE = "not-applicable"
+SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """How one question's answer entered its domain score."""
+
+    question_id: str
+    answer: str | None  # a level value as text, "dont-know", "not-applicable" or None when unanswered
+    counted_as: int | None  # the level value used in the score, or None when left out
+    reason: str
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    domain_id: str
+    title: str
+    score: Decimal | None
+    level: int | None
+    weight: Fraction
+    exact: Fraction | None
+    contributions: tuple[Contribution, ...]
+    steps: tuple[str, ...]
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+    def count(self, answer: str | None) -> int:
+        return sum(1 for item in self.contributions if item.answer == answer)
+
+
+@dataclass(frozen=True)
+class Result:
+    questionnaire_key: str
+    score: Decimal | None
+    level: int | None
+    exact: Fraction | None
+    domains: tuple[DomainScore, ...]
+    steps: tuple[str, ...]
+
+    def domain(self, domain_id: str) -> DomainScore:
+        return next(item for item in self.domains if item.domain_id == domain_id)
+
+
+def round_score(value: Fraction, decimals: int) -> Decimal:
+    """Round half up (2.95 -> 3.0), as people round, not banker's rounding."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def level_for(rounded: Decimal, questionnaire: Questionnaire) -> int:
+    """The highest level whose value the rounded score reaches: what you see is the level you get."""
+    reached = [level.value for level in questionnaire.levels if Decimal(level.value) <= rounded]
+    return max(reached) if reached else questionnaire.levels[0].value
+
+
+def _fmt(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def _level_step(rounded: Decimal, level: int, questionnaire: Questionnaire) -> str:
+    name = questionnaire.level(level).name
+    higher = [item.value for item in questionnaire.levels if item.value > level]
+    if higher:
+        return f"{rounded} is at least {level} and below {min(higher)}, so the level is {level} ({name})."
+    return f"{rounded} reaches the top level, {level} ({name})."
+
+
+def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnaire: Questionnaire) -> DomainScore:
+    method = questionnaire.scoring
+    lowest = questionnaire.levels[0].value
+    contributions: list[Contribution] = []
+    for question in domain.questions:
+        answer = answers.get(question.id)
+        if answer is None or answer == "":
+            contributions.append(Contribution(question.id, None, None, "Not answered, so left out."))
+        elif answer == NOT_APPLICABLE:
+            contributions.append(Contribution(question.id, answer, None, "Not applicable, so left out."))
+        elif answer == DONT_KNOW:
+            if method.dont_know == "lowest":
+                contributions.append(
+                    Contribution(question.id, answer, lowest, f"Don't know, so counted as {lowest}: we cannot credit "
+                                 "practice that nobody can point to.")
+                )
+            else:
+                contributions.append(Contribution(question.id, answer, None, "Don't know, so left out."))
+        else:
+            value = int(answer)
+            contributions.append(
+                Contribution(question.id, answer, value, f"Counted as {value} ({questionnaire.level(value).name}).")
+            )
+
+    counted = [item.counted_as for item in contributions if item.counted_as is not None]
+    weight = Fraction(str(domain.weight))
+    if not counted:
+        steps = ("No answers count towards this domain, so it has no score and is left out of the overall score.",)
+        return DomainScore(domain.id, domain.title, None, None, weight, None, tuple(contributions), steps)
+
+    values = " + ".join(str(value) for value in counted)
+    if method.domain == "mean":
+        exact = Fraction(sum(counted), len(counted))
+        first = (
+            f"The mean of {len(counted)} counted answer{'s' if len(counted) != 1 else ''}: "
+            f"({values}) ÷ {len(counted)} = {_fmt(exact)}."
+        )
+    else:
+        exact = Fraction(min(counted))
+        first = f"The lowest of the counted answers ({values.replace(' + ', ', ')}) is {exact}."
+    rounded = round_score(exact, method.decimals)
+    level = level_for(rounded, questionnaire)
+    steps = (first, f"Rounded to {method.decimals} decimal place{'s' if method.decimals != 1 else ''}: {rounded}.",
+             _level_step(rounded, level, questionnaire))
+    return DomainScore(domain.id, domain.title, rounded, level, weight, exact, tuple(contributions), steps)
+
+
+def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, str | None]) -> Result:
+    """Score every domain, then the whole assessment, as the questionnaire's scoring block says."""
+    method = questionnaire.scoring
+    domains = tuple(score_domain(domain, answers, questionnaire) for domain in questionnaire.domains)
+    scored = [item for item in domains if item.exact is not None]
+    left_out = len(domains) - len(scored)
+    if not scored:
+        steps = ("No domain has a score yet, so there is no overall score.",)
+        return Result(questionnaire.key, None, None, None, domains, steps)
+
+    if method.overall == "weighted-mean":
+        total_weight = sum(item.weight for item in scored)
+        exact = sum((item.weight * item.exact for item in scored if item.exact is not None), Fraction(0)) / total_weight
+        if all(item.weight == 1 for item in scored):
+            first = (f"The mean of {len(scored)} domain scores (each domain weighs the same, and unrounded scores "
+                     f"are used): {_fmt(exact)}.")
+        else:
+            first = (f"The weighted mean of {len(scored)} domain scores (unrounded scores, each multiplied by its "
+                     f"weight, divided by the total weight {_fmt(total_weight)}): {_fmt(exact)}.")
+    else:
+        exact = min(item.exact for item in scored if item.exact is not None)
+        first = f"The lowest of {len(scored)} domain scores: {_fmt(exact)}."
+    steps = [first]
+    if left_out:
+        steps.append(f"{left_out} domain{'s' if left_out != 1 else ''} without a score "
+                     f"{'are' if left_out != 1 else 'is'} left out.")
+    rounded = round_score(exact, method.decimals)
+    level = level_for(rounded, questionnaire)
+    steps.append(f"Rounded to {method.decimals} decimal place{'s' if method.decimals != 1 else ''}: {rounded}.")
+    steps.append(_level_step(rounded, level, questionnaire))
+    return Result(questionnaire.key, rounded, level, exact, domains, tuple(steps))

@@ -1,0 +1,3 @@
+import { initAll } from '../js/govuk-frontend.min.js'
+
+initAll()
