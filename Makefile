@@ -55,7 +55,7 @@ test-unit: install ## Only the unit tests (no app, no database)
 
 lint: install ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check assess tests
+	$(BIN)/ruff format --check assess
 	$(BIN)/mypy assess
 	$(BIN)/lint-imports
 

@@ -43,8 +43,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     for item in registry:
         definition = item.definition
         questions = sum(len(domain.questions) for domain in definition.domains)
-        click.echo(f"ok  {item.path.parent.name}/{item.path.name}: {definition.title}, "
-                   f"{len(definition.domains)} domains, {questions} questions")
+        click.echo(
+            f"ok  {item.path.parent.name}/{item.path.name}: {definition.title}, "
+            f"{len(definition.domains)} domains, {questions} questions"
+        )
 
 
 def _recorded(getter):  # type: ignore[no-untyped-def]
@@ -84,9 +86,7 @@ def create_user_command(email: str, name: str, role: str, site_codes: tuple[str,
         sites.append(site)
     if role == "governor" and not sites:
         raise click.UsageError("--site: a governor must be linked to at least one site")
-    password = os.environ.get("ASSESS_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("ASSESS_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     problems, password = security.password_util.validate(password, True, email=email, name=name)
     if problems:
         raise click.UsageError("password refused: " + " ".join(str(problem) for problem in problems))
@@ -132,10 +132,15 @@ def demo_seed_command(if_empty: bool) -> None:
     else:
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         summary = seed_demo(latest(), password, date.today())
-        click.echo(f"Demo data ready: {summary['sites']} sites, {summary['accounts']} accounts, "
-                   f"{summary['assessments_created']} new submitted assessments.")
-    click.echo("Demo sign-ins (password from DEMO_PASSWORD" +
-               (")" if os.environ.get("DEMO_PASSWORD") else f", default {DEFAULT_DEMO_PASSWORD})") + ":")
+        click.echo(
+            f"Demo data ready: {summary['sites']} sites, {summary['accounts']} accounts, "
+            f"{summary['assessments_created']} new submitted assessments."
+        )
+    click.echo(
+        "Demo sign-ins (password from DEMO_PASSWORD"
+        + (")" if os.environ.get("DEMO_PASSWORD") else f", default {DEFAULT_DEMO_PASSWORD})")
+        + ":"
+    )
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<13} {account.email}")
 

@@ -17,7 +17,7 @@ def _database_url(instance_path: Path) -> str:
     # psycopg 3 is the driver; accept the URLs people paste from their providers.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

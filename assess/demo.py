@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from assess import periods
 from assess.data import assessments as assessment_data
@@ -19,25 +20,87 @@ from assess.scoring import DONT_KNOW, NOT_APPLICABLE
 
 DEFAULT_DEMO_PASSWORD = "demo-Fellwater-2026"
 
-DEMO_SITES = [
-    {"code": "DEMO-FWR", "name": "HMP Fellwater (fictional)", "kind": "prison", "nation": "England",
-     "region": "North West", "category": "Category C", "function": "Training", "population_band": "500-999"},
-    {"code": "DEMO-ASH", "name": "HMP Ashcombe (fictional)", "kind": "prison", "nation": "England",
-     "region": "North West", "category": "Category B", "function": "Local", "population_band": "1000+"},
-    {"code": "DEMO-KNG", "name": "HMP Kingsmere (fictional)", "kind": "prison", "nation": "England",
-     "region": "South West", "category": "Category C", "function": "Resettlement", "population_band": "500-999"},
-    {"code": "DEMO-BRY", "name": "HMP Brayford (fictional)", "kind": "prison", "nation": "Wales",
-     "region": "Wales", "category": "Category B", "function": "Local", "population_band": "500-999"},
-    {"code": "DEMO-ORW", "name": "HMP Orwell Sands (fictional)", "kind": "prison", "nation": "England",
-     "region": "East of England", "category": "Women's", "function": "Closed", "population_band": "Under 500"},
-    {"code": "DEMO-PDU-LM", "name": "Lowmoor Probation Delivery Unit (fictional)", "kind": "probation",
-     "nation": "England", "region": "North West", "category": None, "function": None,
-     "population_band": "1000+"},
-    {"code": "DEMO-PDU-TV", "name": "Tamsvale Probation Delivery Unit (fictional)", "kind": "probation",
-     "nation": "England", "region": "South West", "category": None, "function": None,
-     "population_band": "Under 1000"},
-    {"code": "DEMO-PDU-GW", "name": "Glanwy Probation Delivery Unit (fictional)", "kind": "probation",
-     "nation": "Wales", "region": "Wales", "category": None, "function": None, "population_band": "Under 1000"},
+DEMO_SITES: list[dict[str, Any]] = [
+    {
+        "code": "DEMO-FWR",
+        "name": "HMP Fellwater (fictional)",
+        "kind": "prison",
+        "nation": "England",
+        "region": "North West",
+        "category": "Category C",
+        "function": "Training",
+        "population_band": "500-999",
+    },
+    {
+        "code": "DEMO-ASH",
+        "name": "HMP Ashcombe (fictional)",
+        "kind": "prison",
+        "nation": "England",
+        "region": "North West",
+        "category": "Category B",
+        "function": "Local",
+        "population_band": "1000+",
+    },
+    {
+        "code": "DEMO-KNG",
+        "name": "HMP Kingsmere (fictional)",
+        "kind": "prison",
+        "nation": "England",
+        "region": "South West",
+        "category": "Category C",
+        "function": "Resettlement",
+        "population_band": "500-999",
+    },
+    {
+        "code": "DEMO-BRY",
+        "name": "HMP Brayford (fictional)",
+        "kind": "prison",
+        "nation": "Wales",
+        "region": "Wales",
+        "category": "Category B",
+        "function": "Local",
+        "population_band": "500-999",
+    },
+    {
+        "code": "DEMO-ORW",
+        "name": "HMP Orwell Sands (fictional)",
+        "kind": "prison",
+        "nation": "England",
+        "region": "East of England",
+        "category": "Women's",
+        "function": "Closed",
+        "population_band": "Under 500",
+    },
+    {
+        "code": "DEMO-PDU-LM",
+        "name": "Lowmoor Probation Delivery Unit (fictional)",
+        "kind": "probation",
+        "nation": "England",
+        "region": "North West",
+        "category": None,
+        "function": None,
+        "population_band": "1000+",
+    },
+    {
+        "code": "DEMO-PDU-TV",
+        "name": "Tamsvale Probation Delivery Unit (fictional)",
+        "kind": "probation",
+        "nation": "England",
+        "region": "South West",
+        "category": None,
+        "function": None,
+        "population_band": "Under 1000",
+    },
+    {
+        "code": "DEMO-PDU-GW",
+        "name": "Glanwy Probation Delivery Unit (fictional)",
+        "kind": "probation",
+        "nation": "Wales",
+        "region": "Wales",
+        "category": None,
+        "function": None,
+        "population_band": "Under 1000",
+    },
 ]
 
 
@@ -99,8 +162,9 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
     users = {}
     for account in DEMO_ACCOUNTS:
         linked = [sites[code] for code in account.sites]
-        users[account.email] = create_or_update_user(account.email, account.name, account.role, password,
-                                                     [site for site in linked if site is not None])
+        users[account.email] = create_or_update_user(
+            account.email, account.name, account.role, password, [site for site in linked if site is not None]
+        )
     # Submitted by the person linked to the site where there is one; otherwise by the administrator.
     submitters = {code: users[account.email] for account in DEMO_ACCOUNTS for code in account.sites}
 
@@ -122,7 +186,8 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
                 days=rng.randint(0, 40), minutes=rng.randint(0, 600)
             )
             submitter = submitters.get(row["code"], users["admin@example.org"])
-            assessment_data.create_submitted_assessment(site, period, loaded, choices, evidence, submitter,
-                                                        submitted_at)
+            assessment_data.create_submitted_assessment(
+                site, period, loaded, choices, evidence, submitter, submitted_at
+            )
             created += 1
     return {"sites": len(DEMO_SITES), "accounts": len(DEMO_ACCOUNTS), "assessments_created": created}

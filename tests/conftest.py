@@ -81,8 +81,16 @@ class Factory:
         from assess.data.sites import get_site_by_code, upsert_sites
 
         number = self._next()
-        row = {"code": f"S{number:03d}", "name": f"Test site {number}", "kind": "prison", "nation": "England",
-               "region": "North West", "category": None, "function": None, "population_band": None}
+        row = {
+            "code": f"S{number:03d}",
+            "name": f"Test site {number}",
+            "kind": "prison",
+            "nation": "England",
+            "region": "North West",
+            "category": None,
+            "function": None,
+            "population_band": None,
+        }
         row.update(fields)
         upsert_sites([row])
         return get_site_by_code(row["code"])
@@ -92,8 +100,9 @@ class Factory:
 
         number = self._next()
         email = fields.get("email", f"person{number}@example.org")
-        return create_or_update_user(email, fields.get("name", f"Person {number}"), role,
-                                     fields.get("password", PASSWORD), list(sites))
+        return create_or_update_user(
+            email, fields.get("name", f"Person {number}"), role, fields.get("password", PASSWORD), list(sites)
+        )
 
     def questionnaire(self) -> Any:
         from assess.common.questionnaires import latest

@@ -24,8 +24,10 @@ def backend() -> str:
 def _server_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not url:
-        raise RuntimeError("ASSESS_TEST_DB=postgresql needs TEST_DATABASE_URL, for example "
-                           "postgresql://assess:assess@127.0.0.1:5432/assess_test")
+        raise RuntimeError(
+            "ASSESS_TEST_DB=postgresql needs TEST_DATABASE_URL, for example "
+            "postgresql://assess:assess@127.0.0.1:5432/assess_test"
+        )
     return url
 
 

@@ -37,8 +37,10 @@ def parse_sites_csv(text: str) -> list[dict[str, Any]]:
     if missing:
         problems.append(f"line 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     if unknown:
-        problems.append(f"line 1: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
-                        f"(allowed: {', '.join(REQUIRED + OPTIONAL)})")
+        problems.append(
+            f"line 1: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+            f"(allowed: {', '.join(REQUIRED + OPTIONAL)})"
+        )
     if problems:
         raise SitesCsvError(problems)
     reader.fieldnames = header
@@ -53,35 +55,47 @@ def parse_sites_csv(text: str) -> list[dict[str, Any]]:
         values = {key: (value or "").strip() for key, value in record.items()}
         if not any(values.values()):
             continue
-        row_problems = []
-        code = values["code"].upper()
-        if not CODE.match(code):
-            row_problems.append(f"code '{values['code']}' must be 2 to 20 letters, digits or hyphens")
-        elif code in seen:
-            row_problems.append(f"code '{code}' is already used on line {seen[code]}")
-        for name in ("name", "region"):
-            if not values[name]:
-                row_problems.append(f"{name} is empty")
-        kind = values["kind"].lower()
-        if kind not in KINDS:
-            row_problems.append(f"kind '{values['kind']}' must be one of: {', '.join(KINDS)}")
-        nation = next((item for item in NATIONS if item.lower() == values["nation"].lower()), None)
-        if nation is None:
-            row_problems.append(f"nation '{values['nation']}' must be one of: {', '.join(NATIONS)}")
-        for name, limit in MAX_LENGTHS.items():
-            if len(values.get(name, "")) > limit:
-                row_problems.append(f"{name} is longer than {limit} characters")
-        if row_problems:
+        row, row_problems = _check_row(values, seen)
+        if row is None:
             problems.extend(f"line {line}: {problem}" for problem in row_problems)
             continue
-        seen[code] = line
-        row: dict[str, Any] = {"code": code, "name": values["name"], "kind": kind, "nation": nation,
-                               "region": values["region"]}
-        for name in OPTIONAL:
-            row[name] = values.get(name) or None
+        seen[row["code"]] = line
         rows.append(row)
     if problems:
         raise SitesCsvError(problems)
     if not rows:
         raise SitesCsvError(["the file has no site rows"])
     return rows
+
+
+def _check_row(values: dict[str, str], seen: dict[str, int]) -> tuple[dict[str, Any] | None, list[str]]:
+    problems = []
+    code = values["code"].upper()
+    if not CODE.match(code):
+        problems.append(f"code '{values['code']}' must be 2 to 20 letters, digits or hyphens")
+    elif code in seen:
+        problems.append(f"code '{code}' is already used on line {seen[code]}")
+    for name in ("name", "region"):
+        if not values[name]:
+            problems.append(f"{name} is empty")
+    kind = values["kind"].lower()
+    if kind not in KINDS:
+        problems.append(f"kind '{values['kind']}' must be one of: {', '.join(KINDS)}")
+    nation = next((item for item in NATIONS if item.lower() == values["nation"].lower()), None)
+    if nation is None:
+        problems.append(f"nation '{values['nation']}' must be one of: {', '.join(NATIONS)}")
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name, "")) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+    if problems:
+        return None, problems
+    row: dict[str, Any] = {
+        "code": code,
+        "name": values["name"],
+        "kind": kind,
+        "nation": nation,
+        "region": values["region"],
+    }
+    for name in OPTIONAL:
+        row[name] = values.get(name) or None
+    return row, []

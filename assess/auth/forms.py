@@ -10,8 +10,10 @@ class SignInForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        validators=[DataRequired(message="Enter your email address"),
-                    Length(max=255, message="Email address must be 255 characters or fewer")],
+        validators=[
+            DataRequired(message="Enter your email address"),
+            Length(max=255, message="Email address must be 255 characters or fewer"),
+        ],
     )
     password = PasswordField(
         "Password",

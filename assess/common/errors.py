@@ -22,8 +22,13 @@ TITLES = {
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("common/error.html", status=400, title="Your session has expired or the form was "
-                               "sent twice", csrf=True, back=request.referrer), 400
+        return render_template(
+            "common/error.html",
+            status=400,
+            title="Your session has expired or the form was sent twice",
+            csrf=True,
+            back=request.referrer,
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

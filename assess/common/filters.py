@@ -35,7 +35,9 @@ def service_navigation() -> list[dict[str, object]]:
     endpoint = request.endpoint or ""
     items: list[dict[str, object]] = []
     if current_user.has_audience("governor"):
-        items.append({"href": url_for("governor.sites"), "text": "Your sites", "active": endpoint.startswith("governor.")})
+        items.append(
+            {"href": url_for("governor.sites"), "text": "Your sites", "active": endpoint.startswith("governor.")}
+        )
     else:
         items.append({"href": url_for("common.home"), "text": "Home", "active": endpoint == "common.home"})
     return items
@@ -45,7 +47,7 @@ def register(app: Flask) -> None:
     app.add_template_global(service_navigation)
     app.add_template_global(choice_field_name)
     app.add_template_global(evidence_field_name)
-    app.add_template_global(EVIDENCE_MAX_LENGTH, "evidence_max")
+    app.jinja_env.globals["evidence_max"] = EVIDENCE_MAX_LENGTH
     app.add_template_filter(uk_datetime, "uk_datetime")
     app.add_template_filter(uk_date, "uk_date")
     app.add_template_filter(periods.describe, "period_description")

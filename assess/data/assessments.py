@@ -55,8 +55,9 @@ def get_submitted_assessment(site: Site, period: str) -> Assessment | None:
 
 def get_recorded_versions() -> dict[tuple[str, str], str]:
     rows = db.session.execute(
-        select(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version, QuestionnaireVersion.content_hash)
-        .order_by(QuestionnaireVersion.id)
+        select(
+            QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version, QuestionnaireVersion.content_hash
+        ).order_by(QuestionnaireVersion.id)
     )
     return {(row.questionnaire_id, row.version): row.content_hash for row in rows}
 
@@ -69,8 +70,9 @@ def _record_version_use(loaded: LoadedQuestionnaire) -> None:
         )
     )
     if recorded is None:
-        db.session.add(QuestionnaireVersion(questionnaire_id=questionnaire_id, version=version,
-                                            content_hash=loaded.content_hash))
+        db.session.add(
+            QuestionnaireVersion(questionnaire_id=questionnaire_id, version=version, content_hash=loaded.content_hash)
+        )
     elif recorded.content_hash != loaded.content_hash:
         raise RuntimeError(f"{questionnaire_id}/{version} has changed since it was first used; publish a new version")
 
@@ -159,8 +161,13 @@ def create_submitted_assessment(
     )
     for question_id in sorted(choices):
         assessment.answers.append(
-            Answer(question_id=question_id, choice=choices[question_id], evidence=evidence.get(question_id),
-                   updated_by_id=user.id, updated_at=submitted_at)
+            Answer(
+                question_id=question_id,
+                choice=choices[question_id],
+                evidence=evidence.get(question_id),
+                updated_by_id=user.id,
+                updated_at=submitted_at,
+            )
         )
     db.session.add(assessment)
     db.session.commit()

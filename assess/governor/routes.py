@@ -53,13 +53,15 @@ def start(site_code: str) -> str | Response:
     if form.validate_on_submit():
         period = form.period.data or ""
         if submitted[period] is not None and existing[period] is None:
-            form.period.errors = [f"The assessment for {period} has already been submitted. You can view its results "
-                                  "from your sites page"]
+            form.period.errors = [
+                f"The assessment for {period} has already been submitted. You can view its results from your sites page"
+            ]
         else:
             assessment = assessment_data.start_or_continue_assessment(site, period, latest(), current_user)
             return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    return render_template("governor/start.html", site=site, form=form, choices=choices, existing=existing,
-                           submitted=submitted)
+    return render_template(
+        "governor/start.html", site=site, form=form, choices=choices, existing=existing, submitted=submitted
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -70,8 +72,9 @@ def task_list(assessment_id: int) -> str | Response:
         return redirect(url_for("governor.results", assessment_id=assessment.id))
     items = progress(questionnaire, assessment.answer_map())
     completed = sum(1 for item in items if item.status == COMPLETED)
-    return render_template("governor/task_list.html", assessment=assessment, questionnaire=questionnaire,
-                           items=items, completed=completed)
+    return render_template(
+        "governor/task_list.html", assessment=assessment, questionnaire=questionnaire, items=items, completed=completed
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/domains/<string:domain_id>", methods=["GET", "POST"])
@@ -90,24 +93,39 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
 
     if request.method == "GET":
         answers, evidence = assessment.answer_map(), assessment.evidence_map()
-        data = {}
+        data: dict[str, str | None] = {}
         for question in section.questions:
             data[choice_field_name(question)] = answers.get(question.id)
             data[evidence_field_name(question)] = evidence.get(question.id, "")
         form = form_class(data=data)
-        return render_template("governor/domain.html", assessment=assessment, questionnaire=questionnaire,
-                               domain=section, form=form, kind=kind, return_to_check=return_to_check)
+        return render_template(
+            "governor/domain.html",
+            assessment=assessment,
+            questionnaire=questionnaire,
+            domain=section,
+            form=form,
+            kind=kind,
+            return_to_check=return_to_check,
+        )
 
     form = form_class()
     moving_on = request.form.get("action") != "later"
     form.validate()
     if moving_on:
         form.require_answers()
-    choices, evidence = form.cleaned()
-    assessment_data.save_answers(assessment, choices, evidence, current_user)
+    choices, evidence_text = form.cleaned()
+    assessment_data.save_answers(assessment, choices, evidence_text, current_user)
     if form.errors:
-        return render_template("governor/domain.html", assessment=assessment, questionnaire=questionnaire,
-                               domain=section, form=form, kind=kind, return_to_check=return_to_check, has_errors=True)
+        return render_template(
+            "governor/domain.html",
+            assessment=assessment,
+            questionnaire=questionnaire,
+            domain=section,
+            form=form,
+            kind=kind,
+            return_to_check=return_to_check,
+            has_errors=True,
+        )
     if not moving_on:
         flash(f"Your answers for ‘{section.title}’ have been saved. You can come back to this assessment at any time.")
         return redirect(url_for("governor.sites"))
@@ -135,12 +153,21 @@ def check(assessment_id: int) -> str | Response:
             pass
         return redirect(url_for("governor.confirmation", assessment_id=assessment.id))
     if request.method == "POST" and incomplete:
-        form.declaration.errors = ["Answer every question before you submit. Sections still to finish are listed "
-                                   "at the top of this page"]
-    return render_template("governor/check.html", assessment=assessment, questionnaire=questionnaire, items=items,
-                           incomplete=incomplete, form=form, answers=assessment.answer_map(),
-                           evidence=assessment.evidence_map(), answer_label=answer_label,
-                           kind=assessment.site.kind)
+        form.declaration.errors = [
+            "Answer every question before you submit. Sections still to finish are listed at the top of this page"
+        ]
+    return render_template(
+        "governor/check.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        items=items,
+        incomplete=incomplete,
+        form=form,
+        answers=assessment.answer_map(),
+        evidence=assessment.evidence_map(),
+        answer_label=answer_label,
+        kind=assessment.site.kind,
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/confirmation")
@@ -150,8 +177,9 @@ def confirmation(assessment_id: int) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     result = score_assessment(questionnaire, assessment.answer_map())
-    return render_template("governor/confirmation.html", assessment=assessment, questionnaire=questionnaire,
-                           result=result)
+    return render_template(
+        "governor/confirmation.html", assessment=assessment, questionnaire=questionnaire, result=result
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
@@ -161,6 +189,12 @@ def results(assessment_id: int) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     result = score_assessment(questionnaire, assessment.answer_map())
-    return render_template("governor/results.html", assessment=assessment, questionnaire=questionnaire,
-                           result=result, kind=assessment.site.kind, answer_label=answer_label,
-                           evidence=assessment.evidence_map())
+    return render_template(
+        "governor/results.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        result=result,
+        kind=assessment.site.kind,
+        answer_label=answer_label,
+        evidence=assessment.evidence_map(),
+    )

@@ -40,8 +40,6 @@ class Role(Base, RoleMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
     description: Mapped[str] = mapped_column(String(200), default="")
-    # Flask-Security-Too reads role permissions; we grant none through it.
-    permissions: Mapped[str | None] = mapped_column(String(400))
 
 
 class User(Base, UserMixin):
@@ -56,7 +54,9 @@ class User(Base, UserMixin):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.name)
+    roles: Mapped[list[Role]] = relationship(  # type: ignore[assignment]
+        secondary=user_roles, lazy="selectin", order_by=Role.name
+    )
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="selectin", order_by="Site.name")
 
     def has_audience(self, name: str) -> bool:

@@ -73,7 +73,7 @@ def format_validation_error(name: str, error: ValidationError) -> list[str]:
         for line in message.splitlines():
             match = _PATH_PREFIX.match(line)
             if match:
-                problems.append(f"{name}: {_join(place, match.group(1))}: {line[match.end():]}")
+                problems.append(f"{name}: {_join(place, match.group(1))}: {line[match.end() :]}")
             else:
                 problems.append(f"{name}: {place or '(top level)'}: {line}")
     return problems
@@ -177,9 +177,7 @@ def load_registry(paths: Iterable[Path]) -> Registry:
     return registry
 
 
-def check_published(
-    registry: Registry, recorded: dict[tuple[str, str], str], require_all: bool = True
-) -> list[str]:
+def check_published(registry: Registry, recorded: dict[tuple[str, str], str], require_all: bool = True) -> list[str]:
     """Problems for each used version whose content no longer matches the hash recorded when first used.
 
     With require_all, a used version missing from the registry is a problem too (the app's own folder);

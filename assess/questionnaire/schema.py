@@ -25,7 +25,9 @@ class _Frozen(BaseModel):
 
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
-        raise ValueError(f"'{value}' must be lower-case letters, digits and single hyphens (for example 'council-meets')")
+        raise ValueError(
+            f"'{value}' must be lower-case letters, digits and single hyphens (for example 'council-meets')"
+        )
     return value
 
 
@@ -146,7 +148,7 @@ class Questionnaire(_Frozen):
     version: str
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    kinds: tuple[SiteKind, ...] = SITE_KINDS
+    kinds: tuple[SiteKind, ...] = ("prison", "probation")
     levels: tuple[Level, ...] = Field(min_length=2)
     scoring: Scoring = Scoring()
     sources: tuple[Source, ...] = Field(min_length=1)
@@ -158,7 +160,7 @@ class Questionnaire(_Frozen):
     @classmethod
     def _version(cls, value: object) -> object:
         if not isinstance(value, str) or not VERSION.match(value):
-            raise ValueError(f"version {value!r} must be a quoted string such as \"1.0\"")
+            raise ValueError(f'version {value!r} must be a quoted string such as "1.0"')
         return value
 
     @model_validator(mode="after")
@@ -176,19 +178,7 @@ class Questionnaire(_Frozen):
             if domain.id in domain_ids:
                 problems.append(f"{where}.id: duplicate id '{domain.id}'")
             domain_ids.add(domain.id)
-            for s, ref in enumerate(domain.sources):
-                if ref.source not in source_ids:
-                    problems.append(f"{where}.sources[{s}].source: unknown source '{ref.source}'")
-            guide_values = [item.value for item in domain.levels]
-            for value in sorted(known - set(guide_values)):
-                problems.append(f"{where}.levels: no 'looks_like' entry for level {value}")
-            for g, item in enumerate(domain.levels):
-                if item.value not in known:
-                    problems.append(f"{where}.levels[{g}].value: unknown level value {item.value}")
-                if item.value != max(known) and not item.next_steps:
-                    problems.append(f"{where}.levels[{g}].next_steps: required below the top level")
-            if len(guide_values) != len(set(guide_values)):
-                problems.append(f"{where}.levels: a level appears more than once")
+            problems.extend(_domain_problems(where, domain, known, source_ids))
             for q, question in enumerate(domain.questions):
                 qwhere = f"{where}.questions[{q}]"
                 if question.id in question_ids:
@@ -220,3 +210,22 @@ class Questionnaire(_Frozen):
 
     def source(self, source_id: str) -> Source:
         return next(source for source in self.sources if source.id == source_id)
+
+
+def _domain_problems(where: str, domain: Domain, known: set[int], source_ids: set[str]) -> list[str]:
+    """Sources that exist, and a "looks like" entry (with next steps below the top) for every level."""
+    problems = []
+    for s, ref in enumerate(domain.sources):
+        if ref.source not in source_ids:
+            problems.append(f"{where}.sources[{s}].source: unknown source '{ref.source}'")
+    guide_values = [item.value for item in domain.levels]
+    for value in sorted(known - set(guide_values)):
+        problems.append(f"{where}.levels: no 'looks_like' entry for level {value}")
+    for g, item in enumerate(domain.levels):
+        if item.value not in known:
+            problems.append(f"{where}.levels[{g}].value: unknown level value {item.value}")
+        if item.value != max(known) and not item.next_steps:
+            problems.append(f"{where}.levels[{g}].next_steps: required below the top level")
+    if len(guide_values) != len(set(guide_values)):
+        problems.append(f"{where}.levels: a level appears more than once")
+    return problems

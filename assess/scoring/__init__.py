@@ -101,8 +101,12 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
         elif answer == DONT_KNOW:
             if method.dont_know == "lowest":
                 contributions.append(
-                    Contribution(question.id, answer, lowest, f"Don't know, so counted as {lowest}: we cannot credit "
-                                 "practice that nobody can point to.")
+                    Contribution(
+                        question.id,
+                        answer,
+                        lowest,
+                        f"Don't know, so counted as {lowest}: we cannot credit practice that nobody can point to.",
+                    )
                 )
             else:
                 contributions.append(Contribution(question.id, answer, None, "Don't know, so left out."))
@@ -115,8 +119,10 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
     counted = [item.counted_as for item in contributions if item.counted_as is not None]
     weight = Fraction(str(domain.weight))
     if not counted:
-        steps = ("No answers count towards this domain, so it has no score and is left out of the overall score.",)
-        return DomainScore(domain.id, domain.title, None, None, weight, None, tuple(contributions), steps)
+        none_counted = (
+            "No answers count towards this domain, so it has no score and is left out of the overall score.",
+        )
+        return DomainScore(domain.id, domain.title, None, None, weight, None, tuple(contributions), none_counted)
 
     values = " + ".join(str(value) for value in counted)
     if method.domain == "mean":
@@ -130,8 +136,8 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
         first = f"The lowest of the counted answers ({values.replace(' + ', ', ')}) is {exact}."
     rounded = round_score(exact, method.decimals)
     level = level_for(rounded, questionnaire)
-    steps = (first, f"Rounded to {method.decimals} decimal place{'s' if method.decimals != 1 else ''}: {rounded}.",
-             _level_step(rounded, level, questionnaire))
+    places = f"{method.decimals} decimal place{'s' if method.decimals != 1 else ''}"
+    steps: tuple[str, ...] = (first, f"Rounded to {places}: {rounded}.", _level_step(rounded, level, questionnaire))
     return DomainScore(domain.id, domain.title, rounded, level, weight, exact, tuple(contributions), steps)
 
 
@@ -142,25 +148,33 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, str | N
     scored = [item for item in domains if item.exact is not None]
     left_out = len(domains) - len(scored)
     if not scored:
-        steps = ("No domain has a score yet, so there is no overall score.",)
-        return Result(questionnaire.key, None, None, None, domains, steps)
+        return Result(
+            questionnaire.key, None, None, None, domains, ("No domain has a score yet, so there is no overall score.",)
+        )
 
+    exact: Fraction
     if method.overall == "weighted-mean":
-        total_weight = sum(item.weight for item in scored)
+        total_weight = sum((item.weight for item in scored), Fraction(0))
         exact = sum((item.weight * item.exact for item in scored if item.exact is not None), Fraction(0)) / total_weight
         if all(item.weight == 1 for item in scored):
-            first = (f"The mean of {len(scored)} domain scores (each domain weighs the same, and unrounded scores "
-                     f"are used): {_fmt(exact)}.")
+            first = (
+                f"The mean of {len(scored)} domain scores (each domain weighs the same, and unrounded scores "
+                f"are used): {_fmt(exact)}."
+            )
         else:
-            first = (f"The weighted mean of {len(scored)} domain scores (unrounded scores, each multiplied by its "
-                     f"weight, divided by the total weight {_fmt(total_weight)}): {_fmt(exact)}.")
+            first = (
+                f"The weighted mean of {len(scored)} domain scores (unrounded scores, each multiplied by its "
+                f"weight, divided by the total weight {_fmt(total_weight)}): {_fmt(exact)}."
+            )
     else:
         exact = min(item.exact for item in scored if item.exact is not None)
         first = f"The lowest of {len(scored)} domain scores: {_fmt(exact)}."
-    steps = [first]
+    steps: list[str] = [first]
     if left_out:
-        steps.append(f"{left_out} domain{'s' if left_out != 1 else ''} without a score "
-                     f"{'are' if left_out != 1 else 'is'} left out.")
+        steps.append(
+            f"{left_out} domain{'s' if left_out != 1 else ''} without a score "
+            f"{'are' if left_out != 1 else 'is'} left out."
+        )
     rounded = round_score(exact, method.decimals)
     level = level_for(rounded, questionnaire)
     steps.append(f"Rounded to {method.decimals} decimal place{'s' if method.decimals != 1 else ''}: {rounded}.")
