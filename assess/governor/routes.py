@@ -127,7 +127,10 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
             has_errors=True,
         )
     if not moving_on:
-        flash(f"Your answers for ‘{section.title}’ have been saved. You can come back to this assessment at any time.")
+        flash(
+            f"Your answers for ‘{section.title}’ have been saved. You can come back to this assessment at any time.",
+            "success",
+        )
         return redirect(url_for("governor.sites"))
     if return_to_check:
         return redirect(url_for("governor.check", assessment_id=assessment.id))
