@@ -67,3 +67,6 @@ def test_config(database_url: str | None = None) -> dict[str, Any]:
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     return config
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]  # a config builder, not a test, when imported by tests

@@ -16,7 +16,7 @@ from assess.data.sites import get_site_by_code, upsert_sites
 from assess.data.users import create_or_update_user
 from assess.questionnaire.loader import LoadedQuestionnaire
 from assess.questionnaire.schema import Questionnaire
-from assess.scoring import DONT_KNOW, NOT_APPLICABLE
+from assess.scoring import DONT_KNOW, NOT_APPLICABLE, score_assessment
 
 DEFAULT_DEMO_PASSWORD = "demo-Fellwater-2026"
 
@@ -186,8 +186,9 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
                 days=rng.randint(0, 40), minutes=rng.randint(0, 600)
             )
             submitter = submitters.get(row["code"], users["admin@example.org"])
+            result = score_assessment(loaded.definition, choices)
             assessment_data.create_submitted_assessment(
-                site, period, loaded, choices, evidence, submitter, submitted_at
+                site, period, loaded, choices, evidence, submitter, submitted_at, result
             )
             created += 1
     return {"sites": len(DEMO_SITES), "accounts": len(DEMO_ACCOUNTS), "assessments_created": created}

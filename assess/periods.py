@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def period_for(day: date) -> str:
@@ -19,7 +19,7 @@ def previous_period(period: str) -> str:
 
 
 def is_valid_period(period: str) -> bool:
-    match = PERIOD.match(period)
+    match = PERIOD.fullmatch(period)
     return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))  # type: ignore[union-attr]
 
 

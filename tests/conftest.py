@@ -120,10 +120,11 @@ class Factory:
 
     def submitted(self, site: Any, user: Any, period: str = "2025-26", choice: str = "3") -> Any:
         from assess.data.assessments import save_answers, submit_assessment
+        from assess.scoring import score_assessment
 
         assessment = self.draft(site, user, period)
         save_answers(assessment, self.all_answers(choice), {}, user)
-        submit_assessment(assessment, user)
+        submit_assessment(assessment, user, score_assessment(self.questionnaire().definition, assessment.answer_map()))
         return assessment
 
 

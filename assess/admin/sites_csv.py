@@ -31,16 +31,7 @@ def parse_sites_csv(text: str) -> list[dict[str, Any]]:
         text = text[1:]  # a byte order mark, as spreadsheet programs write
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    problems: list[str] = []
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
-    if missing:
-        problems.append(f"line 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    if unknown:
-        problems.append(
-            f"line 1: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
-            f"(allowed: {', '.join(REQUIRED + OPTIONAL)})"
-        )
+    problems = _header_problems(header)
     if problems:
         raise SitesCsvError(problems)
     reader.fieldnames = header
@@ -99,3 +90,22 @@ def _check_row(values: dict[str, str], seen: dict[str, int]) -> tuple[dict[str, 
     for name in OPTIONAL:
         row[name] = values.get(name) or None
     return row, []
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    problems = []
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name and name not in REQUIRED + OPTIONAL]
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if "" in header:
+        problems.append("line 1: a column has no name (check for an extra comma at the end of the header)")
+    if repeated:
+        problems.append(f"line 1: column{'s' if len(repeated) > 1 else ''} named more than once: {', '.join(repeated)}")
+    if missing:
+        problems.append(f"line 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    if unknown:
+        problems.append(
+            f"line 1: unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+            f"(allowed: {', '.join(REQUIRED + OPTIONAL)})"
+        )
+    return problems

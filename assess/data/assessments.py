@@ -2,13 +2,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assess.extensions import db
-from assess.models import Answer, Assessment, AssessmentStatus, QuestionnaireVersion, Site, User, utcnow
+from assess.models import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    AssessmentStatus,
+    DomainScore,
+    QuestionnaireVersion,
+    Site,
+    User,
+    utcnow,
+)
 from assess.questionnaire.loader import LoadedQuestionnaire
+from assess.scoring import Result
 
 
 class AssessmentLocked(Exception):
@@ -128,13 +140,40 @@ def save_answers(
     db.session.commit()
 
 
-def submit_assessment(assessment: Assessment, user: User) -> None:
+def submit_assessment(assessment: Assessment, user: User, result: Result) -> None:
+    """Make the assessment final and store its scores for benchmarking, in one transaction."""
     if assessment.is_submitted:
         raise AssessmentLocked(assessment.id)
     assessment.status = AssessmentStatus.SUBMITTED.value
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
+    db.session.add(score_rows(assessment, result))
     db.session.commit()
+
+
+def _hundredths(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def score_rows(assessment: Assessment, result: Result) -> AssessmentScore:
+    """The stored form of a result: one overall row and a row per scored domain."""
+    assert assessment.submitted_at is not None
+    stored = AssessmentScore(
+        assessment_id=assessment.id,
+        site_id=assessment.site_id,
+        period=assessment.period,
+        questionnaire_id=assessment.questionnaire_id,
+        questionnaire_version=assessment.questionnaire_version,
+        submitted_at=assessment.submitted_at,
+        overall_hundredths=_hundredths(result.score),
+        overall_level=result.level,
+    )
+    stored.domains = [
+        DomainScore(domain_id=item.domain_id, score_hundredths=_hundredths(item.score), level=item.level)
+        for item in result.domains
+        if item.score is not None and item.level is not None
+    ]
+    return stored
 
 
 def create_submitted_assessment(
@@ -145,8 +184,9 @@ def create_submitted_assessment(
     evidence: Mapping[str, str | None],
     user: User,
     submitted_at: datetime,
+    result: Result,
 ) -> Assessment:
-    """A complete, submitted assessment in one step (demo data and imports)."""
+    """A complete, submitted assessment in one step (demo data and imports), with its stored scores."""
     _record_version_use(loaded)
     assessment = Assessment(
         site_id=site.id,
@@ -170,5 +210,7 @@ def create_submitted_assessment(
             )
         )
     db.session.add(assessment)
+    db.session.flush()
+    db.session.add(score_rows(assessment, result))
     db.session.commit()
     return assessment

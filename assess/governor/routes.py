@@ -151,7 +151,8 @@ def check(assessment_id: int) -> str | Response:
     form = SubmitAssessmentForm()
     if request.method == "POST" and not incomplete and form.validate_on_submit():
         try:
-            assessment_data.submit_assessment(assessment, current_user)
+            result = score_assessment(questionnaire, assessment.answer_map())
+            assessment_data.submit_assessment(assessment, current_user, result)
         except assessment_data.AssessmentLocked:
             pass
         return redirect(url_for("governor.confirmation", assessment_id=assessment.id))

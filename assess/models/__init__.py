@@ -2,12 +2,15 @@
 
 from assess.models.assessment import Answer, Assessment, AssessmentStatus, QuestionnaireVersion
 from assess.models.base import Base, UTCDateTime, utcnow
+from assess.models.scores import AssessmentScore, DomainScore
 from assess.models.site import Site
 from assess.models.user import Role, User, user_roles, user_sites
 
 __all__ = [
     "Answer",
     "Assessment",
+    "AssessmentScore",
+    "DomainScore",
     "AssessmentStatus",
     "Base",
     "QuestionnaireVersion",

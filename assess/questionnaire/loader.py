@@ -64,6 +64,8 @@ def _join(place: str, path: str) -> str:
 def format_validation_error(name: str, error: ValidationError) -> list[str]:
     problems = []
     for item in error.errors():
+        if item["type"] == "too_short" and len(item.get("input") or ()) >= item.get("ctx", {}).get("min_length", 0):
+            continue  # only the items inside failed; they are reported on their own
         place = _place(part for part in item["loc"] if part not in ("function-after", "function-before"))
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "missing":
@@ -87,6 +89,8 @@ def content_hash(definition: Questionnaire) -> str:
 
 def load_file(path: Path) -> LoadedQuestionnaire:
     name = display_name(path)
+    if path.suffix != ".yaml":
+        raise QuestionnaireError([f"{name}: questionnaire files must end in .yaml (for example 1.0.yaml)"])
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -96,6 +100,8 @@ def load_file(path: Path) -> LoadedQuestionnaire:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise QuestionnaireError([f"{name}: {where}invalid YAML: {problem}"]) from None
+    if raw is None:
+        raise QuestionnaireError([f"{name}: (top level): the file is empty"])
     if not isinstance(raw, dict):
         raise QuestionnaireError([f"{name}: (top level): expected a mapping of fields, found {type(raw).__name__}"])
     try:
@@ -121,8 +127,8 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            nested = sorted(path.glob("*/*.yaml")) + sorted(path.glob("*/*.yml"))
-            direct = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+            nested = sorted(path.glob("*/*.yaml"))
+            direct = sorted(path.glob("*.yaml"))
             files.extend(nested or direct)
         else:
             files.append(path)

@@ -139,7 +139,7 @@ class Scoring(_Frozen):
     overall: Literal["weighted-mean", "minimum"] = "weighted-mean"
     dont_know: Literal["lowest", "exclude"] = "lowest"
     not_applicable: Literal["exclude"] = "exclude"
-    decimals: int = Field(default=1, ge=0, le=3)
+    decimals: int = Field(default=1, ge=0, le=2)
     level_from_score: Literal["floor-of-rounded"] = "floor-of-rounded"
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from assess.questionnaire.schema import Domain, Questionnaire
+from assess.questionnaire.schema import Domain, Question, Questionnaire
 
 DONT_KNOW = "dont-know"
 NOT_APPLICABLE = "not-applicable"
@@ -75,9 +75,18 @@ def level_for(rounded: Decimal, questionnaire: Questionnaire) -> int:
 
 
 def _fmt(value: Fraction) -> str:
+    """The exact value to 3 places, cut off rather than rounded (so it never rounds the other way
+    from the score), with "…" when there is more."""
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    shown = exact.quantize(Decimal("0.001"), rounding=ROUND_DOWN)
+    text = format(shown.normalize(), "f")
+    return text if Fraction(text) == value else f"{text}…"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _level_step(rounded: Decimal, level: int, questionnaire: Questionnaire) -> str:
@@ -88,6 +97,13 @@ def _level_step(rounded: Decimal, level: int, questionnaire: Questionnaire) -> s
     return f"{rounded} reaches the top level, {level} ({name})."
 
 
+def _offered_level(question: Question, answer: str) -> int:
+    offered = {str(option.level): option.level for option in question.options}
+    if answer not in offered:
+        raise ValueError(f"answer {answer!r} to question '{question.id}' is not one of its options")
+    return offered[answer]
+
+
 def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnaire: Questionnaire) -> DomainScore:
     method = questionnaire.scoring
     lowest = questionnaire.levels[0].value
@@ -96,9 +112,9 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
         answer = answers.get(question.id)
         if answer is None or answer == "":
             contributions.append(Contribution(question.id, None, None, "Not answered, so left out."))
-        elif answer == NOT_APPLICABLE:
+        elif answer == NOT_APPLICABLE and question.not_applicable:
             contributions.append(Contribution(question.id, answer, None, "Not applicable, so left out."))
-        elif answer == DONT_KNOW:
+        elif answer == DONT_KNOW and question.dont_know:
             if method.dont_know == "lowest":
                 contributions.append(
                     Contribution(
@@ -111,7 +127,7 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
             else:
                 contributions.append(Contribution(question.id, answer, None, "Don't know, so left out."))
         else:
-            value = int(answer)
+            value = _offered_level(question, answer)
             contributions.append(
                 Contribution(question.id, answer, value, f"Counted as {value} ({questionnaire.level(value).name}).")
             )
@@ -127,10 +143,7 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
     values = " + ".join(str(value) for value in counted)
     if method.domain == "mean":
         exact = Fraction(sum(counted), len(counted))
-        first = (
-            f"The mean of {len(counted)} counted answer{'s' if len(counted) != 1 else ''}: "
-            f"({values}) ÷ {len(counted)} = {_fmt(exact)}."
-        )
+        first = f"The mean of {_plural(len(counted), 'counted answer')}: ({values}) ÷ {len(counted)} = {_fmt(exact)}."
     else:
         exact = Fraction(min(counted))
         first = f"The lowest of the counted answers ({values.replace(' + ', ', ')}) is {exact}."
@@ -158,17 +171,17 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, str | N
         exact = sum((item.weight * item.exact for item in scored if item.exact is not None), Fraction(0)) / total_weight
         if all(item.weight == 1 for item in scored):
             first = (
-                f"The mean of {len(scored)} domain scores (each domain weighs the same, and unrounded scores "
-                f"are used): {_fmt(exact)}."
+                f"The mean of {_plural(len(scored), 'domain score')} (each domain weighs the same, and "
+                f"unrounded scores are used): {_fmt(exact)}."
             )
         else:
             first = (
-                f"The weighted mean of {len(scored)} domain scores (unrounded scores, each multiplied by its "
-                f"weight, divided by the total weight {_fmt(total_weight)}): {_fmt(exact)}."
+                f"The weighted mean of {_plural(len(scored), 'domain score')} (unrounded scores, each multiplied by "
+                f"its weight, divided by the total weight {_fmt(total_weight)}): {_fmt(exact)}."
             )
     else:
         exact = min(item.exact for item in scored if item.exact is not None)
-        first = f"The lowest of {len(scored)} domain scores: {_fmt(exact)}."
+        first = f"The lowest of {_plural(len(scored), 'domain score')}: {_fmt(exact)}."
     steps: list[str] = [first]
     if left_out:
         steps.append(
