@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
-ASSETS := assess/static/css/govuk-frontend.min.css
+ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-unit test-integration test-browser lint db demo assets browser requirements clean
@@ -23,7 +23,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-$(ASSETS): node_modules/.package-lock.json scripts/copy_assets.sh
+$(ASSETS) &: node_modules/.package-lock.json scripts/copy_assets.sh
 	bash scripts/copy_assets.sh
 
 assets: $(ASSETS) ## Install the front-end assets (GOV.UK Frontend) into assess/static

@@ -81,9 +81,11 @@ def format_validation_error(name: str, error: ValidationError) -> list[str]:
     return problems
 
 
-def content_hash(definition: Questionnaire) -> str:
-    """A hash of the definition's content, not of its bytes: comments and layout may change, wording may not."""
-    canonical = json.dumps(definition.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+def content_hash(raw: object) -> str:
+    """A hash of the file's parsed content, not of its bytes: comments and layout may change, wording may not.
+    Hashing what the file says (rather than the validated model) keeps old hashes valid when the schema
+    gains a field with a default."""
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -115,7 +117,7 @@ def load_file(path: Path) -> LoadedQuestionnaire:
         problems.append(f"{name}: version: '{definition.version}' does not match the file name '{path.name}'")
     if problems:
         raise QuestionnaireError(problems)
-    return LoadedQuestionnaire(definition=definition, path=path, content_hash=content_hash(definition))
+    return LoadedQuestionnaire(definition=definition, path=path, content_hash=content_hash(raw))
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -114,6 +114,8 @@ class Domain(_Frozen):
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
     weight: float = Field(default=1.0, gt=0)
+    # Ids this domain had in earlier versions, so benchmarks can compare a renamed domain.
+    previous_ids: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = Field(min_length=1)
     levels: tuple[DomainLevel, ...]
     questions: tuple[Question, ...] = Field(min_length=1)
