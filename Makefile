@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
-ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js
+ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js assess/static/css/plotly.css
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-unit test-integration test-browser lint db demo assets browser requirements clean

@@ -13,3 +13,4 @@ echo "GOV.UK Frontend $(node -p "require('./node_modules/govuk-frontend/package.
 # plotly.js, the strict bundle (no eval, so the Content Security Policy needs no 'unsafe-eval').
 cp node_modules/plotly.js-strict-dist-min/plotly-strict.min.js "$dest/js/plotly-strict.min.js"
 echo "plotly.js (strict) $(node -p "require('./node_modules/plotly.js-strict-dist-min/package.json').version") copied into $dest/js"
+node scripts/plotly_css.js "$dest/js/plotly-strict.min.js" "$dest/css/plotly.css"

@@ -7,6 +7,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from assess import periods
+from assess.charts import figure_json, percentile_text, score_text
 from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH, choice_field_name, evidence_field_name
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,6 +45,9 @@ def service_navigation() -> list[dict[str, object]]:
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(figure_json, "chart_json")
+    app.add_template_global(score_text)
+    app.add_template_global(percentile_text)
     app.add_template_global(service_navigation)
     app.add_template_global(choice_field_name)
     app.add_template_global(evidence_field_name)

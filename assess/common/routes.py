@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -24,6 +24,12 @@ def index() -> Response:
 @signed_in_required
 def home() -> str:
     return render_template("common/home.html")
+
+
+@bp.route("/help/benchmarks")
+@public
+def benchmark_rules() -> str:
+    return render_template("help/benchmarks.html", min_size=current_app.config["MIN_PEER_GROUP"])
 
 
 @bp.route("/healthz")

@@ -74,7 +74,7 @@ def get_recorded_versions() -> dict[tuple[str, str], str]:
     return {(row.questionnaire_id, row.version): row.content_hash for row in rows}
 
 
-def _record_version_use(loaded: LoadedQuestionnaire) -> None:
+def record_version_use(loaded: LoadedQuestionnaire) -> None:
     questionnaire_id, version = loaded.key
     recorded = db.session.scalar(
         select(QuestionnaireVersion).where(
@@ -94,7 +94,7 @@ def start_or_continue_assessment(site: Site, period: str, loaded: LoadedQuestion
     existing = get_open_assessment(site, period)
     if existing is not None:
         return existing
-    _record_version_use(loaded)
+    record_version_use(loaded)
     assessment = Assessment(
         site_id=site.id,
         period=period,
@@ -187,7 +187,7 @@ def create_submitted_assessment(
     result: Result,
 ) -> Assessment:
     """A complete, submitted assessment in one step (demo data and imports), with its stored scores."""
-    _record_version_use(loaded)
+    record_version_use(loaded)
     assessment = Assessment(
         site_id=site.id,
         period=period,

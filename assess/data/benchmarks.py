@@ -237,7 +237,8 @@ def build_benchmarks(
 
 
 def _too_few(count: int, min_size: int) -> str:
+    who = "site in this group has" if count == 1 else "sites in this group have"
     return (
-        f"Only {count} site{' in this group has' if count == 1 else 's in this group have'} a score here. Figures are shown for at least {min_size}, so that "
-        "no site's result can be worked out."
+        f"Only {count} {who} a score here. Figures are shown for at least {min_size}, so that no site's result "
+        "can be worked out."
     )

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from assess import periods
 from assess.auth.decorators import governor_required
-from assess.common.questionnaires import definition_for, latest
+from assess.benchmarking import GroupBenchmark
+from assess.charts import Chart, TrendPoint, benchmark_charts, trend_charts
+from assess.common.questionnaires import definition_for, latest, registry
 from assess.data import assessments as assessment_data
+from assess.data import benchmarks as benchmark_data
 from assess.data.sites import get_site_by_code, get_sites_for_user, user_can_access_site
 from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
-from assess.models import Assessment
+from assess.models import Assessment, Site
 from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
 from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
 from assess.questionnaire.schema import Questionnaire
@@ -42,12 +47,10 @@ def sites() -> str:
 @bp.route("/sites/<string:site_code>/start", methods=["GET", "POST"])
 @governor_required
 def start(site_code: str) -> str | Response:
-    site = get_site_by_code(site_code)
-    if site is None or not user_can_access_site(current_user, site.id):
-        abort(404)
+    site = _site_or_404(site_code)
     choices = periods.selectable_periods(date.today())
     form = StartAssessmentForm()
-    form.period.choices = [(period, period) for period in choices]
+    form.period.choices = [SelectChoice(period, period) for period in choices]
     existing = {period: assessment_data.get_open_assessment(site, period) for period in choices}
     submitted = {period: assessment_data.get_submitted_assessment(site, period) for period in choices}
     if form.validate_on_submit():
@@ -193,6 +196,8 @@ def results(assessment_id: int) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     result = score_assessment(questionnaire, assessment.answer_map())
+    benchmarks = _benchmarks(assessment, questionnaire)
+    chosen = _chosen_group(benchmarks, request.args.get("group"))
     return render_template(
         "governor/results.html",
         assessment=assessment,
@@ -201,4 +206,88 @@ def results(assessment_id: int) -> str | Response:
         kind=assessment.site.kind,
         answer_label=answer_label,
         evidence=assessment.evidence_map(),
+        benchmarks=benchmarks,
+        chosen=chosen,
+        charts=benchmark_charts(questionnaire, chosen) if chosen else [],
     )
+
+
+@bp.route("/assessments/<int:assessment_id>/benchmarks/<string:group_id>/<string:chart_id>.csv")
+@governor_required
+def benchmark_csv(assessment_id: int, group_id: str, chart_id: str) -> Response:
+    assessment, questionnaire = _assessment_or_404(assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    chosen = _chosen_group(_benchmarks(assessment, questionnaire), group_id, fallback=False)
+    if chosen is None:
+        abort(404)
+    chart = next((item for item in benchmark_charts(questionnaire, chosen) if item.id == chart_id), None)
+    if chart is None:
+        abort(404)
+    filename = f"{assessment.site.code}-{assessment.period}-{group_id}-{chart_id}.csv"
+    return _csv_response(chart.table.csv(), filename)
+
+
+@bp.route("/sites/<string:site_code>/trend")
+@governor_required
+def trend(site_code: str) -> str:
+    site = _site_or_404(site_code)
+    questionnaire, charts, points = _trend(site)
+    return render_template("governor/trend.html", site=site, questionnaire=questionnaire, charts=charts, points=points)
+
+
+@bp.route("/sites/<string:site_code>/trend/<string:chart_id>.csv")
+@governor_required
+def trend_csv(site_code: str, chart_id: str) -> Response:
+    site = _site_or_404(site_code)
+    _, charts, _ = _trend(site)
+    chart = next((item for item in charts if item.id == chart_id), None)
+    if chart is None:
+        abort(404)
+    return _csv_response(chart.table.csv(), f"{site.code}-trend-{chart_id}.csv")
+
+
+def _site_or_404(site_code: str) -> Site:
+    site = get_site_by_code(site_code)
+    if site is None or not user_can_access_site(current_user, site.id):
+        abort(404)
+    return site
+
+
+def _benchmarks(assessment: Assessment, questionnaire: Questionnaire) -> list[GroupBenchmark]:
+    stored = benchmark_data.get_site_scores(assessment.id)
+    if stored is None:
+        return []
+    return benchmark_data.build_benchmarks(
+        assessment.site, stored, questionnaire, registry(), current_app.config["MIN_PEER_GROUP"]
+    )
+
+
+def _chosen_group(
+    benchmarks: list[GroupBenchmark], group_id: str | None, fallback: bool = True
+) -> GroupBenchmark | None:
+    shown = [item for item in benchmarks if item.decision.shown]
+    chosen = next((item for item in shown if item.decision.group_id == group_id), None)
+    if chosen is None and fallback and shown:
+        return shown[0]
+    return chosen
+
+
+def _trend(site: Site) -> tuple[Questionnaire, list[Chart], list[TrendPoint]]:
+    loaded = latest()
+    rows = benchmark_data.get_trend(site, loaded.definition.id)
+    points = [
+        TrendPoint(
+            period=row.period,
+            overall=None if row.overall_hundredths is None else Fraction(row.overall_hundredths, 100),
+            domains={item.domain_id: Fraction(item.score_hundredths, 100) for item in row.domains},
+        )
+        for row in rows
+    ]
+    return loaded.definition, trend_charts(loaded.definition, points), points
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

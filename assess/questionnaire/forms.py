@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from assess.questionnaire.schema import Domain, Question
@@ -89,7 +89,7 @@ def build_domain_form(domain: Domain, kind: str) -> type[DomainForm]:
         attributes[choice_field_name(question)] = RadioField(
             question.text_for(kind),
             description=question.hint_for(kind) or "",
-            choices=choices,
+            choices=[SelectChoice(value, label) for value, label in choices],
             validators=[Optional(), _valid_choice({value for value, _ in choices})],
             validate_choice=False,
             widget=GovRadioInput(),

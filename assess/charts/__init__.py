@@ -1,0 +1,44 @@
+"""Charts for results and benchmarks: each a plotly figure with a table of exactly the same numbers.
+
+Pure: plotly, assess.benchmarking and assess.questionnaire.schema only; never Flask, SQLAlchemy or the
+database. Callers turn rows into the plain inputs (GroupBenchmark, TrendPoint) first.
+
+Every function returns a `Chart`: `figure` (embed `figure_json(chart.figure)` in a
+`<script type="application/json">`), `table` (show as a GOV.UK table, offer `table.csv()` as a download)
+and `description` (one sentence: the figure's text alternative). Same input, same JSON.
+"""
+
+from __future__ import annotations
+
+from .benchmark import benchmark_charts, level_distribution_chart, not_shown_reason, radar_chart, range_chart
+from .chart import Chart, figure_json
+from .style import FONT_FAMILY, one_decimal, ordinal, percentile_text, score_text
+from .table import NOT_SHOWN, Row, Table
+from .trend import TrendPoint, domain_trend_chart, trend_chart, trend_charts, trend_table
+
+# The renderer must pass these to Plotly.newPlot (figures cannot carry them).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+__all__ = [
+    "FONT_FAMILY",
+    "NOT_SHOWN",
+    "PLOTLY_CONFIG",
+    "Chart",
+    "Row",
+    "Table",
+    "TrendPoint",
+    "benchmark_charts",
+    "domain_trend_chart",
+    "figure_json",
+    "level_distribution_chart",
+    "not_shown_reason",
+    "one_decimal",
+    "ordinal",
+    "percentile_text",
+    "radar_chart",
+    "range_chart",
+    "score_text",
+    "trend_chart",
+    "trend_charts",
+    "trend_table",
+]

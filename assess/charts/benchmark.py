@@ -1,0 +1,472 @@
+"""Charts comparing a site with one peer group: radar, quartile range and level distribution.
+
+Each takes the questionnaire and one shown GroupBenchmark (never one that disclosure control suppressed)
+and plots only the areas in `benchmark.domains`; every other area is a "Not shown" row in the table,
+with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+import plotly.graph_objects as go
+
+from assess.benchmarking import OVERALL, GroupBenchmark, Summary
+from assess.questionnaire.schema import Domain, Questionnaire
+
+from .chart import Chart
+from .style import (
+    AREA,
+    BLACK,
+    GRID_COLOUR,
+    LEVEL_COLOURS,
+    LEVEL_PATTERNS,
+    MEDIAN_COLOUR,
+    QUARTILE_COLOUR,
+    SITE_COLOUR,
+    TEXT_COLOUR,
+    base_layout,
+    category_axis,
+    escape,
+    label_colour,
+    left_margin,
+    one_decimal,
+    percentile_text,
+    plural,
+    row_height,
+    score_axis,
+    score_text,
+    score_value,
+    translucent,
+    wrap,
+)
+from .table import Row, Table
+
+OVERALL_LABEL = "Overall"
+NOT_COMPARED = "Peers used questionnaire versions without this area, so it cannot be compared."
+NO_FIGURES = "There are no peer figures for this area."
+HOVER = "%{hovertext}<extra></extra>"
+RADAR_WRAP_AT = 18  # area titles around the radar are short lines, so they fit beside a narrow chart
+
+
+def _check_shown(benchmark: GroupBenchmark) -> None:
+    if not benchmark.decision.shown:
+        raise ValueError(
+            f"peer group {benchmark.decision.group_id!r} is not shown ({benchmark.decision.reason}); "
+            "show the reason instead of charts"
+        )
+
+
+def not_shown_reason(benchmark: GroupBenchmark, key: str) -> str:
+    """Why an area (or OVERALL) has no figures in this group."""
+    if key in benchmark.suppressed_domains:
+        return benchmark.suppressed_domains[key]
+    if key in benchmark.uncompared_domains:
+        return NOT_COMPARED
+    return NO_FIGURES
+
+
+def _areas(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Iterator[tuple[Domain, Summary | None]]:
+    for domain in questionnaire.domains:
+        yield domain, benchmark.domains.get(domain.id)
+
+
+def _subtitle(benchmark: GroupBenchmark) -> str:
+    return f"Compared with {benchmark.decision.label}"
+
+
+def _quote(benchmark: GroupBenchmark) -> str:
+    return f"‘{benchmark.decision.label}’"
+
+
+def _layout(
+    title: str,
+    description: str,
+    benchmark: GroupBenchmark,
+    traces: Sequence[go.Bar | go.Scatter | go.Scatterpolar],
+    *,
+    plot_height: int,
+    note: str = "",
+    left: int = 80,
+    right: int = 32,
+    extra_top: int = 0,
+) -> dict[str, Any]:
+    return base_layout(
+        title,
+        description,
+        plot_height=plot_height,
+        subtitle=_subtitle(benchmark) + note,
+        legend=[trace.name for trace in traces],
+        left=left,
+        right=right,
+        extra_top=extra_top,
+    )
+
+
+# -- 1. Radar -----------------------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+def _closed(values: list[T]) -> list[T]:
+    """A radar shape is closed by repeating its first point."""
+    return values + values[:1] if values else values
+
+
+def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
+    """Your score in each area against the peer median, as two closed shapes on a 0 to 5 radar."""
+    _check_shown(benchmark)
+    title = "Your scores and the peer median in each area"
+    low, high = questionnaire.levels[0].value, questionnaire.top_level
+    rows: list[Row] = []
+    shown: list[tuple[Domain, Summary]] = []
+    for domain, summary in _areas(questionnaire, benchmark):
+        if summary is None:
+            rows.append(Row(domain.title, not_shown=not_shown_reason(benchmark, domain.id)))
+            continue
+        shown.append((domain, summary))
+        rows.append(Row(domain.title, (score_text(summary.site_score), score_text(summary.median), str(summary.peers))))
+    table = Table(
+        caption=f"{title}: {benchmark.decision.label}",
+        headers=(AREA, "Your score", "Peer median", "Peers"),
+        rows=tuple(rows),
+    )
+
+    theta = [wrap(domain.title, RADAR_WRAP_AT) for domain, _ in shown]
+    site = go.Scatterpolar(
+        name="Your score",
+        r=_closed([score_value(summary.site_score) for _, summary in shown]),
+        theta=_closed(list(theta)),
+        mode="lines+markers",
+        line={"color": SITE_COLOUR, "width": 3, "dash": "solid"},
+        marker={"color": SITE_COLOUR, "symbol": "circle", "size": 11, "line": {"color": "#ffffff", "width": 1}},
+        fill="toself",
+        fillcolor=translucent(SITE_COLOUR, 0.15),
+        hovertext=_closed([f"{escape(d.title)}<br>Your score: {score_text(s.site_score)}" for d, s in shown]),
+        hovertemplate=HOVER,
+    )
+    median = go.Scatterpolar(
+        name="Peer median",
+        r=_closed([score_value(summary.median) for _, summary in shown]),
+        theta=_closed(list(theta)),
+        mode="lines+markers",
+        line={"color": MEDIAN_COLOUR, "width": 2, "dash": "dash"},
+        marker={"color": MEDIAN_COLOUR, "symbol": "diamond", "size": 11},
+        hovertext=_closed(
+            [f"{escape(d.title)}<br>Peer median: {score_text(s.median)} ({plural(s.peers, 'peer')})" for d, s in shown]
+        ),
+        hovertemplate=HOVER,
+    )
+
+    scored = [(one_decimal(s.site_score), one_decimal(s.median)) for _, s in shown if s.site_score is not None]
+    if not shown:
+        description = f"No area has enough peer figures in {_quote(benchmark)} to show."
+    elif not scored:
+        description = (
+            f"The median score of peers in {_quote(benchmark)} in each of {plural(len(shown), 'area')}; "
+            "you have no score in these areas."
+        )
+    else:
+        above = sum(1 for mine, theirs in scored if mine > theirs)
+        same = sum(1 for mine, theirs in scored if mine == theirs)
+        description = (
+            f"Your score and the median score of peers in {_quote(benchmark)} in each of "
+            f"{plural(len(shown), 'area')}: your score is above the median in {plural(above, 'area')}, "
+            f"level with it in {same} and below it in {len(scored) - above - same}."
+        )
+
+    layout = _layout(
+        title,
+        description,
+        benchmark,
+        [site, median],
+        plot_height=500,
+        note=f". Scores run from {low} at the centre to {high} at the edge.",
+        left=140,
+        right=140,
+        extra_top=48,  # the first area's title sits above the circle
+    )
+    layout["polar"] = {
+        "bgcolor": "#ffffff",
+        "radialaxis": {
+            "range": [low, high],
+            "tickmode": "linear",
+            "tick0": low,
+            "dtick": 1,
+            "tickformat": ".0f",
+            # Between the first two spokes, so the numbers do not sit on the first area's spoke.
+            "angle": 90 - 180 / max(len(shown), 1),
+            "tickangle": 0,
+            "gridcolor": GRID_COLOUR,
+            "linecolor": TEXT_COLOUR,
+        },
+        "angularaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": theta,
+            "direction": "clockwise",
+            "rotation": 90,
+            "gridcolor": GRID_COLOUR,
+            "linecolor": TEXT_COLOUR,
+        },
+    }
+    figure = go.Figure(data=[site, median], layout=layout)
+    return Chart("radar", title, figure, table, description)
+
+
+# -- 2. Range (quartiles) ----------------------------------------------------------------------------------
+
+
+def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
+    """Each area's middle half of peer scores (lower to upper quartile) as a bar, the peer median as a tick,
+    and your score as a marker; areas top to bottom in questionnaire order."""
+    _check_shown(benchmark)
+    title = "Your score and the middle half of peers in each area"
+    low, high = questionnaire.levels[0].value, questionnaire.top_level
+    rows: list[Row] = []
+    shown: list[tuple[Domain, Summary]] = []
+    for domain, summary in _areas(questionnaire, benchmark):
+        if summary is None:
+            rows.append(Row(domain.title, not_shown=not_shown_reason(benchmark, domain.id)))
+            continue
+        shown.append((domain, summary))
+        rows.append(
+            Row(
+                domain.title,
+                (
+                    score_text(summary.site_score),
+                    score_text(summary.lower_quartile),
+                    score_text(summary.median),
+                    score_text(summary.upper_quartile),
+                    percentile_text(summary.site_percentile),
+                ),
+            )
+        )
+    table = Table(
+        caption=f"{title}: {benchmark.decision.label}",
+        headers=(AREA, "Your score", "Lower quartile", "Median", "Upper quartile", "Your percentile rank"),
+        rows=tuple(rows),
+    )
+
+    labels = [wrap(domain.title) for domain, _ in shown]
+    titles = [escape(domain.title) for domain, _ in shown]
+    quartiles = go.Bar(
+        name="Middle half of peers (lower to upper quartile)",
+        orientation="h",
+        y=labels,
+        base=[score_value(s.lower_quartile) for _, s in shown],
+        x=[float(one_decimal(s.upper_quartile) - one_decimal(s.lower_quartile)) for _, s in shown],
+        width=0.6,
+        marker={"color": translucent(QUARTILE_COLOUR, 0.5), "line": {"color": QUARTILE_COLOUR, "width": 1}},
+        hovertext=[
+            f"{t}<br>Middle half of peers: {score_text(s.lower_quartile)} to {score_text(s.upper_quartile)}"
+            for t, (_, s) in zip(titles, shown, strict=True)
+        ],
+        hovertemplate=HOVER,
+    )
+    median = go.Scatter(
+        name="Peer median",
+        mode="markers",
+        y=labels,
+        x=[score_value(s.median) for _, s in shown],
+        marker={"symbol": "line-ns-open", "size": 26, "color": MEDIAN_COLOUR, "line": {"color": BLACK, "width": 3}},
+        cliponaxis=False,
+        hovertext=[
+            f"{t}<br>Peer median: {score_text(s.median)} ({plural(s.peers, 'peer')})"
+            for t, (_, s) in zip(titles, shown, strict=True)
+        ],
+        hovertemplate=HOVER,
+    )
+    site = go.Scatter(
+        name="Your score",
+        mode="markers",
+        y=labels,
+        x=[score_value(s.site_score) for _, s in shown],
+        marker={"symbol": "circle", "size": 14, "color": SITE_COLOUR, "line": {"color": "#ffffff", "width": 2}},
+        cliponaxis=False,
+        hovertext=[
+            f"{t}<br>Your score: {score_text(s.site_score)} ({percentile_text(s.site_percentile)} percentile)"
+            for t, (_, s) in zip(titles, shown, strict=True)
+        ],
+        hovertemplate=HOVER,
+    )
+
+    scored = [
+        (one_decimal(s.site_score), one_decimal(s.lower_quartile), one_decimal(s.upper_quartile))
+        for _, s in shown
+        if s.site_score is not None
+    ]
+    if not shown:
+        description = f"No area has enough peer figures in {_quote(benchmark)} to show."
+    elif not scored:
+        description = (
+            f"The middle half of peer scores in {_quote(benchmark)} in each of {plural(len(shown), 'area')}; "
+            "you have no score in these areas."
+        )
+    else:
+        above = sum(1 for mine, _, upper in scored if mine > upper)
+        below = sum(1 for mine, lower, _ in scored if mine < lower)
+        description = (
+            f"Your score in each of {plural(len(shown), 'area')} against the middle half of peers in "
+            f"{_quote(benchmark)} (from the lower to the upper quartile): your score is above the middle half "
+            f"in {plural(above, 'area')}, within it in {len(scored) - above - below} and below it in {below}."
+        )
+
+    layout = _layout(
+        title,
+        description,
+        benchmark,
+        [quartiles, median, site],
+        plot_height=row_height(labels) * max(len(shown), 1),
+        left=left_margin(labels),
+    )
+    layout["xaxis"] = score_axis(low, high)
+    layout["yaxis"] = category_axis(labels, reversed_=True)
+    layout["barmode"] = "overlay"
+    figure = go.Figure(data=[quartiles, median, site], layout=layout)
+    return Chart("range", title, figure, table, description)
+
+
+# -- 3. Level distribution -------------------------------------------------------------------------------
+
+
+def level_name(questionnaire: Questionnaire, value: int) -> str:
+    """'0 Not yet started'."""
+    return f"{value} {questionnaire.level(value).name}"
+
+
+def count_step(largest: int) -> int:
+    """A tick step (1, 2, 5, 10, 20, 50 …) giving at most 10 whole-number ticks."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if largest <= 10 * step:
+                return step
+        scale *= 10
+
+
+def _most_common(questionnaire: Questionnaire, summary: Summary) -> str:
+    top = max(summary.levels.values(), default=0)
+    if top == 0:
+        return ""
+    names = [level_name(questionnaire, value) for value, count in sorted(summary.levels.items()) if count == top]
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    noun = "level is" if len(names) == 1 else "levels are"
+    return f" The most common overall {noun} {which} ({top} of {plural(summary.peers, 'peer')})."
+
+
+def level_distribution_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
+    """How many peers are at each level, overall and in each area: stacked horizontal bars, one trace
+    (colour and fill pattern) per level, lowest level on the left."""
+    _check_shown(benchmark)
+    title = "How many peers are at each level"
+    values = [level.value for level in questionnaire.levels]
+    entries: list[tuple[str, Summary | None, str]] = [(OVERALL_LABEL, benchmark.overall, OVERALL)]
+    entries += [(domain.title, summary, domain.id) for domain, summary in _areas(questionnaire, benchmark)]
+    rows: list[Row] = []
+    shown: list[tuple[str, Summary]] = []
+    for label, summary, key in entries:
+        if summary is None:
+            rows.append(Row(label, not_shown=not_shown_reason(benchmark, key)))
+            continue
+        shown.append((label, summary))
+        counts = tuple(str(summary.levels.get(value, 0)) for value in values)
+        rows.append(Row(label, (*counts, str(summary.peers))))
+    table = Table(
+        caption=f"{title}: {benchmark.decision.label}",
+        headers=(AREA, *(level_name(questionnaire, value) for value in values), "Peers"),
+        rows=tuple(rows),
+    )
+
+    labels = [wrap(label) for label, _ in shown]
+    traces = []
+    for index, value in enumerate(values):
+        colour = LEVEL_COLOURS[index % len(LEVEL_COLOURS)]
+        ink = label_colour(colour)
+        name = level_name(questionnaire, value)
+        counts_here = [summary.levels.get(value, 0) for _, summary in shown]
+        traces.append(
+            go.Bar(
+                name=escape(name),
+                orientation="h",
+                y=labels,
+                x=counts_here,
+                text=[str(count) if count else "" for count in counts_here],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": ink},
+                marker={
+                    "color": colour,
+                    "line": {"color": TEXT_COLOUR, "width": 1},
+                    "pattern": {
+                        "fillmode": "overlay",
+                        "shape": LEVEL_PATTERNS[index % len(LEVEL_PATTERNS)],
+                        "fgcolor": ink,
+                        "solidity": 0.15,
+                        "size": 10,
+                    },
+                },
+                hovertext=[
+                    f"{escape(label)}<br>{escape(name)}: {count} of {plural(summary.peers, 'peer')}"
+                    for (label, summary), count in zip(shown, counts_here, strict=True)
+                ],
+                hovertemplate=HOVER,
+            )
+        )
+
+    areas_shown = sum(1 for _, summary in shown if summary.key != OVERALL)
+    if not shown:
+        description = f"No area has enough peer figures in {_quote(benchmark)} to show."
+    else:
+        parts = ["overall"] if benchmark.overall is not None else []
+        if areas_shown:
+            parts.append(f"in each of {plural(areas_shown, 'area')}")
+        description = f"How many peers in {_quote(benchmark)} are at each level, {' and '.join(parts)}."
+        if benchmark.overall is not None:
+            description += _most_common(questionnaire, benchmark.overall)
+
+    largest = max((summary.peers for _, summary in shown), default=1)
+    layout = _layout(
+        title,
+        description,
+        benchmark,
+        traces,
+        plot_height=row_height(labels) * max(len(shown), 1),
+        left=left_margin(labels),
+    )
+    layout["barmode"] = "stack"
+    layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
+    layout["xaxis"] = {
+        "title": {"text": "Number of peer sites"},
+        "range": [0, largest],
+        "tickmode": "linear",
+        "tick0": 0,
+        "dtick": count_step(largest),
+        "tickformat": "d",
+        "showgrid": True,
+        "gridcolor": GRID_COLOUR,
+        "zeroline": False,
+        "showline": True,
+        "linecolor": TEXT_COLOUR,
+        "fixedrange": True,
+    }
+    layout["yaxis"] = category_axis(labels, reversed_=True)
+    figure = go.Figure(data=traces, layout=layout)
+    return Chart("levels", title, figure, table, description)
+
+
+# -- All of them --------------------------------------------------------------------------------------------
+
+RADAR_MINIMUM = 3  # a radar of fewer areas is a line or a point, not a shape
+
+
+def benchmark_charts(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> list[Chart]:
+    """The charts for one shown peer group, in page order: range, radar (only when at least 3 areas have
+    figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'."""
+    charts = [range_chart(questionnaire, benchmark)]
+    if len(benchmark.domains.keys() & {domain.id for domain in questionnaire.domains}) >= RADAR_MINIMUM:
+        charts.append(radar_chart(questionnaire, benchmark))
+    charts.append(level_distribution_chart(questionnaire, benchmark))
+    return charts

@@ -1,0 +1,253 @@
+"""Charts of a site's own scores over the years.
+
+The overall score is one line (`trend_chart`). The areas are small multiples (`domain_trend_chart`): one
+small chart per area on the same 0 to 5 scale. Twelve lines on one chart would cross and hide each other,
+and no palette has twelve colours that every reader can tell apart, so one panel per area, each titled,
+is easier to read and needs no colour key.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from assess.questionnaire.schema import Questionnaire
+
+from .chart import Chart
+from .style import (
+    AREA,
+    SITE_COLOUR,
+    TEXT_COLOUR,
+    base_layout,
+    category_axis,
+    escape,
+    one_decimal,
+    plural,
+    score_axis,
+    score_text,
+    score_value,
+    wrap,
+)
+from .table import Row, Table
+
+YEAR = "Year"
+YEAR_AXIS_TITLE = "Year (April to March)"
+HOVER = "%{hovertext}<extra></extra>"
+PANEL_COLUMNS = 3
+PANEL_TITLE_WRAP = 22
+
+Score = Decimal | Fraction
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A site's scores in one period ('2026-27'): overall and by area (domain id -> score, 0 to 5).
+    Areas without a score are left out of `domains`; ids not in the questionnaire are ignored."""
+
+    period: str
+    overall: Score | None = None
+    domains: Mapping[str, Score] = field(default_factory=dict)
+
+
+def ordered(points: Sequence[TrendPoint]) -> list[TrendPoint]:
+    """Oldest period first (periods are written '2025-26', so text order is time order); one per period."""
+    result = sorted(points, key=lambda point: point.period)
+    for earlier, later in zip(result, result[1:], strict=False):
+        if earlier.period == later.period:
+            raise ValueError(f"more than one trend point for period {later.period!r}")
+    return result
+
+
+def _series(points: list[TrendPoint]) -> str:
+    """'1.8 in 2024-25, no score in 2025-26 and 2.7 in 2026-27'."""
+    texts = [f"{score_text(point.overall, missing='no score')} in {point.period}" for point in points]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+# -- Overall --------------------------------------------------------------------------------------------
+
+
+def trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Chart:
+    """Your overall score in each period, as a line with markers and value labels. The score axis is
+    labelled with the level names, since a score's whole number is its level."""
+    points = ordered(points)
+    title = "Your overall score by year"
+    low, high = questionnaire.levels[0].value, questionnaire.top_level
+    periods = [point.period for point in points]
+    table = Table(
+        caption=title,
+        headers=(YEAR, "Overall score"),
+        rows=tuple(Row(point.period, (score_text(point.overall),)) for point in points),
+    )
+    line = go.Scatter(
+        name="Your overall score",
+        x=[escape(period) for period in periods],
+        y=[score_value(point.overall) for point in points],
+        mode="lines+markers+text",
+        text=[score_text(point.overall, missing="") for point in points],
+        textposition="top center",
+        textfont={"color": TEXT_COLOUR},
+        line={"color": SITE_COLOUR, "width": 3, "dash": "solid"},
+        marker={"color": SITE_COLOUR, "symbol": "circle", "size": 11},
+        connectgaps=False,
+        cliponaxis=False,
+        hovertext=[f"{escape(point.period)}<br>Overall score: {score_text(point.overall)}" for point in points],
+        hovertemplate=HOVER,
+        showlegend=False,
+    )
+    if not points:
+        description = "You have no submitted assessments yet, so there is no trend to show."
+    elif len(points) == 1:
+        description = f"Your overall score: {_series(points)}."
+    else:
+        description = f"Your overall score in each year from {periods[0]} to {periods[-1]}: {_series(points)}."
+    y_axis = score_axis(low, high)
+    y_axis["ticktext"] = [f"{level.value} {escape(level.name)}" for level in questionnaire.levels]
+    y_axis["tickvals"] = [level.value for level in questionnaire.levels]
+    y_axis["tickmode"] = "array"
+    del y_axis["tick0"], y_axis["dtick"]
+    y_axis["automargin"] = True
+    longest = max(len(level.name) for level in questionnaire.levels)
+    layout = base_layout(title, description, plot_height=320, left=min(320, 40 + 8 * longest))
+    layout["xaxis"] = category_axis([escape(period) for period in periods], title=YEAR_AXIS_TITLE)
+    layout["yaxis"] = y_axis
+    figure = go.Figure(data=[line], layout=layout)
+    return Chart("trend", title, figure, table, description)
+
+
+# -- Areas, as small multiples ----------------------------------------------------------------------------
+
+
+def _change(values: list[Decimal]) -> int:
+    return (values[-1] > values[0]) - (values[-1] < values[0])
+
+
+def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Chart:
+    """Your score in each area in each period: one small chart per area (questionnaire order, left to right
+    then top to bottom), all on the same 0 to 5 scale and the same years."""
+    points = ordered(points)
+    title = "Your score in each area by year"
+    low, high = questionnaire.levels[0].value, questionnaire.top_level
+    periods = [point.period for point in points]
+    domains = questionnaire.domains
+    table = Table(
+        caption=title,
+        headers=(AREA, *periods),
+        rows=tuple(
+            Row(domain.title, tuple(score_text(point.domains.get(domain.id)) for point in points)) for domain in domains
+        ),
+    )
+
+    columns = min(PANEL_COLUMNS, len(domains))
+    panel_rows = math.ceil(len(domains) / columns)
+    panel_height, gap = 200, 110  # pixels: each panel, and the space for the next row's title and ticks
+    plot_height = panel_rows * panel_height + (panel_rows - 1) * gap
+    figure = make_subplots(
+        rows=panel_rows,
+        cols=columns,
+        specs=[
+            [{} if row * columns + col < len(domains) else None for col in range(columns)] for row in range(panel_rows)
+        ],
+        subplot_titles=[wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains],
+        horizontal_spacing=0.08,
+        vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0,
+    )
+    categories = [escape(period) for period in periods]
+    for index, domain in enumerate(domains):
+        values = [point.domains.get(domain.id) for point in points]
+        figure.add_trace(
+            go.Scatter(
+                name=escape(domain.title),
+                x=categories,
+                y=[score_value(value) for value in values],
+                mode="lines+markers",
+                line={"color": SITE_COLOUR, "width": 2, "dash": "solid"},
+                marker={"color": SITE_COLOUR, "symbol": "circle", "size": 8},
+                connectgaps=False,
+                cliponaxis=False,
+                hovertext=[
+                    f"{escape(domain.title)}<br>{escape(period)}: {score_text(value)}"
+                    for period, value in zip(periods, values, strict=True)
+                ],
+                hovertemplate=HOVER,
+                showlegend=False,
+            ),
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+
+    description = _domain_description(questionnaire, points)
+    first_row = [wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains[:columns]]
+    layout: dict[str, Any] = base_layout(
+        title, description, plot_height=plot_height, extra_top=8 + 18 * max(t.count("<br>") + 1 for t in first_row)
+    )
+    figure.update_layout(layout)
+    for index in range(len(domains)):
+        suffix = "" if index == 0 else str(index + 1)
+        y_axis = score_axis(low, high, title="Score" if index % columns == 0 else "")
+        figure.update_layout(
+            {f"xaxis{suffix}": category_axis(categories), f"yaxis{suffix}": y_axis},
+        )
+    for annotation in figure.layout.annotations:
+        annotation.font = {"family": layout["font"]["family"], "size": 14, "color": TEXT_COLOUR}
+    return Chart("domain-trend", title, figure, table, description)
+
+
+def _domain_description(questionnaire: Questionnaire, points: list[TrendPoint]) -> str:
+    count = plural(len(questionnaire.domains), "area")
+    if not points:
+        return f"You have no submitted assessments yet, so there is no trend to show in the {count}."
+    if len(points) == 1:
+        return f"Your score in each of {count} in {points[0].period}, one small chart per area."
+    changes = []
+    for domain in questionnaire.domains:
+        scored = [one_decimal(point.domains[domain.id]) for point in points if domain.id in point.domains]
+        if len(scored) >= 2:
+            changes.append(_change(scored))
+    sentence = (
+        f"Your score in each of {count} in each year from {points[0].period} to {points[-1].period}, "
+        "one small chart per area"
+    )
+    if not changes:
+        return sentence + "."
+    rose, fell = changes.count(1), changes.count(-1)
+    return (
+        f"{sentence}: from your first score to your latest, {rose} rose, {fell} fell and "
+        f"{len(changes) - rose - fell} stayed the same."
+    )
+
+
+# -- All of it, for a CSV download --------------------------------------------------------------------------
+
+
+def trend_table(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Table:
+    """One row per period: the overall score and each area's score (the numbers of both trend charts)."""
+    points = ordered(points)
+    return Table(
+        caption="Your scores by year",
+        headers=(YEAR, "Overall", *(domain.title for domain in questionnaire.domains)),
+        rows=tuple(
+            Row(
+                point.period,
+                (
+                    score_text(point.overall),
+                    *(score_text(point.domains.get(domain.id)) for domain in questionnaire.domains),
+                ),
+            )
+            for point in points
+        ),
+    )
+
+
+def trend_charts(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> list[Chart]:
+    """The overall trend and the areas' small multiples (ids 'trend', 'domain-trend'); none without points."""
+    if not points:
+        return []
+    return [trend_chart(questionnaire, points), domain_trend_chart(questionnaire, points)]

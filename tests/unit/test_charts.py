@@ -1,0 +1,705 @@
+"""Charts: each figure plots exactly the numbers in its table, readably and the same way every time.
+
+Benchmarks are built by hand for the mini questionnaire (domains alpha and beta, levels 0 to 5). No app,
+no database. Worked numbers:
+  alpha: your score 2.7; quartiles 1.75 -> "1.8", 3.125 -> "3.1"; median 2.25 -> "2.3" (half up);
+         percentile rank 62.5 -> "63rd"; 6 peers at levels 0:0 1:1 2:2 3:2 4:1 5:0.
+  beta:  suppressed (too few peers), so "Not shown" with the reason and never plotted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from assess.benchmarking import OVERALL, GroupBenchmark, GroupDecision, Summary, summarise
+from assess.charts import (
+    NOT_SHOWN,
+    Chart,
+    Row,
+    Table,
+    TrendPoint,
+    benchmark_charts,
+    domain_trend_chart,
+    figure_json,
+    level_distribution_chart,
+    one_decimal,
+    ordinal,
+    percentile_text,
+    radar_chart,
+    range_chart,
+    score_text,
+    trend_chart,
+    trend_charts,
+    trend_table,
+)
+from assess.charts.benchmark import NO_FIGURES, NOT_COMPARED, count_step
+from assess.charts.style import FONT_FAMILY, LEVEL_COLOURS, QUARTILE_COLOUR, SITE_COLOUR, label_colour, wrap
+from assess.questionnaire.loader import load_file
+from assess.questionnaire.schema import Questionnaire
+
+ROOT = Path(__file__).resolve().parents[2]
+MINI = ROOT / "tests" / "fixtures" / "questionnaires" / "mini" / "1.0.yaml"
+
+OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+TOO_FEW = (
+    "Only 3 sites in this group have a score here. Figures are shown for at least 5, so that no site's result "
+    "can be worked out."
+)
+LEVEL_NAMES = [
+    "0 Not yet started",
+    "1 Communication",
+    "2 Consultation",
+    "3 Participation",
+    "4 Co-design",
+    "5 Co-production",
+]
+
+
+# -- Building blocks -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mini() -> Questionnaire:
+    return load_file(MINI).definition
+
+
+def with_domains(questionnaire: Questionnaire, *extra: tuple[str, str]) -> Questionnaire:
+    """The questionnaire with more domains (id, title), each a copy of beta."""
+    beta = questionnaire.domain("beta")
+    added = tuple(beta.model_copy(update={"id": domain_id, "title": title}) for domain_id, title in extra)
+    return questionnaire.model_copy(update={"domains": (*questionnaire.domains, *added)})
+
+
+def retitled(questionnaire: Questionnaire, domain_id: str, title: str) -> Questionnaire:
+    domains = tuple(
+        domain.model_copy(update={"title": title}) if domain.id == domain_id else domain
+        for domain in questionnaire.domains
+    )
+    return questionnaire.model_copy(update={"domains": domains})
+
+
+def summary(
+    key: str,
+    *,
+    median: Fraction,
+    lower: Fraction,
+    upper: Fraction,
+    levels: dict[int, int],
+    site_score: Fraction | None,
+    site_percentile: Fraction | None,
+) -> Summary:
+    return Summary(
+        key=key,
+        peers=sum(levels.values()),
+        median=median,
+        lower_quartile=lower,
+        upper_quartile=upper,
+        levels=levels,
+        site_score=site_score,
+        site_level=None if site_score is None else int(site_score),
+        site_percentile=site_percentile,
+    )
+
+
+ALPHA = summary(
+    "alpha",
+    median=Fraction(9, 4),  # 2.25 -> 2.3
+    lower=Fraction(7, 4),  # 1.75 -> 1.8
+    upper=Fraction(25, 8),  # 3.125 -> 3.1
+    levels={0: 0, 1: 1, 2: 2, 3: 2, 4: 1, 5: 0},
+    site_score=Fraction(27, 10),
+    site_percentile=Fraction(125, 2),  # 62.5 -> 63rd
+)
+BETA = summary(
+    "beta",
+    median=Fraction(3),
+    lower=Fraction(5, 2),
+    upper=Fraction(7, 2),
+    levels={0: 0, 1: 0, 2: 1, 3: 3, 4: 2, 5: 1},
+    site_score=Fraction(21, 10),
+    site_percentile=Fraction(100, 7),  # 14.28... -> 14th
+)
+OVERALL_SUMMARY = summary(
+    OVERALL,
+    median=Fraction(5, 2),
+    lower=Fraction(2),
+    upper=Fraction(3),
+    levels={0: 0, 1: 1, 2: 3, 3: 2, 4: 0, 5: 0},
+    site_score=Fraction(24, 10),
+    site_percentile=Fraction(50),
+)
+
+
+def decision(shown: bool = True) -> GroupDecision:
+    reason = None if shown else "Only 2 other sites in this group submitted an assessment for the period."
+    return GroupDecision("national", "All prisons", frozenset(range(1, 7)), shown, reason)
+
+
+def benchmark(
+    domains: dict[str, Summary] | None = None,
+    suppressed: dict[str, str] | None = None,
+    overall: Summary | None = OVERALL_SUMMARY,
+    uncompared: tuple[str, ...] = (),
+) -> GroupBenchmark:
+    return GroupBenchmark(
+        decision=decision(),
+        versions=("1.0",),
+        compared_domains=tuple(key for key in ("alpha", "beta") if key not in uncompared),
+        uncompared_domains=uncompared,
+        overall=overall,
+        domains={"alpha": ALPHA} if domains is None else domains,
+        suppressed_domains={"beta": TOO_FEW} if suppressed is None else suppressed,
+    )
+
+
+def numbers(row: Row) -> list[float]:
+    """A table row's figures as the numbers a chart plots ('2.7' -> 2.7, '63rd' -> 63)."""
+    return [float(value.rstrip("stndrh")) for value in row.values]
+
+
+def parse_csv(table: Table) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(table.csv(), newline="")))
+
+
+# -- Numbers as people read them ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Fraction(9, 4), "2.3"),  # half up, not to even
+        (Fraction(7, 4), "1.8"),
+        (Fraction(25, 8), "3.1"),
+        (Fraction(1, 20), "0.1"),
+        (Fraction(0), "0.0"),
+        (Fraction(5), "5.0"),
+        (Decimal("2.95"), "3.0"),
+        (Fraction(2, 3), "0.7"),
+    ],
+)
+def test_scores_have_one_decimal_place_rounded_half_up(value: Fraction | Decimal, text: str) -> None:
+    assert score_text(value) == text
+    assert one_decimal(value) == Decimal(text)
+
+
+def test_missing_scores_read_no_score() -> None:
+    assert score_text(None) == "No score"
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (0, "0th"),
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (63, "63rd"),
+        (100, "100th"),
+        (101, "101st"),
+        (111, "111th"),
+    ],
+)
+def test_ordinals(number: int, text: str) -> None:
+    assert ordinal(number) == text
+
+
+def test_percentile_ranks_are_whole_numbers_rounded_half_up() -> None:
+    assert percentile_text(Fraction(125, 2)) == "63rd"
+    assert percentile_text(Fraction(249, 4)) == "62nd"
+    assert percentile_text(Fraction(100, 7)) == "14th"
+    assert percentile_text(Fraction(100)) == "100th"
+    assert percentile_text(None) == "No score"
+
+
+def test_count_ticks_are_whole_numbers_at_most_ten() -> None:
+    assert [count_step(n) for n in (1, 6, 10, 11, 20, 21, 50, 51, 120, 1000)] == [1, 1, 1, 2, 2, 5, 5, 10, 20, 100]
+
+
+def test_long_titles_wrap_for_axes() -> None:
+    text = "Partnerships with the voluntary sector and lived-experience organisations"
+    assert wrap(text) == "Partnerships with the<br>voluntary sector and<br>lived-experience<br>organisations"
+    assert wrap("Alpha") == "Alpha"
+    assert wrap("A & <b>") == "A &amp; &lt;b&gt;"
+
+
+# -- 1. Radar --------------------------------------------------------------------------------------------
+
+
+def test_radar_plots_your_scores_and_the_median_as_closed_shapes(mini: Questionnaire) -> None:
+    both = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    chart = radar_chart(mini, both)
+    site, median = chart.figure.data
+    assert isinstance(site, go.Scatterpolar) and isinstance(median, go.Scatterpolar)
+    assert (site.name, median.name) == ("Your score", "Peer median")
+    assert list(site.theta) == ["Alpha", "Beta", "Alpha"]  # questionnaire order, closed
+    assert list(site.r) == [2.7, 2.1, 2.7]
+    assert list(median.theta) == ["Alpha", "Beta", "Alpha"]
+    assert list(median.r) == [2.3, 3.0, 2.3]
+    # Not colour alone: different symbols and dashes too.
+    assert site.marker.symbol != median.marker.symbol
+    assert site.line.dash != median.line.dash
+    assert site.line.color != median.line.color
+    polar = chart.figure.layout.polar
+    assert tuple(polar.radialaxis.range) == (0, 5)
+    assert polar.angularaxis.direction == "clockwise"
+    assert list(polar.angularaxis.categoryarray) == ["Alpha", "Beta"]
+
+
+def test_radar_table_holds_the_same_numbers(mini: Questionnaire) -> None:
+    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    site, median = chart.figure.data
+    table = chart.table
+    assert table.headers == ("Area", "Your score", "Peer median", "Peers")
+    assert [row.label for row in table.rows] == ["Alpha", "Beta"]
+    assert table.rows[0].values == ("2.7", "2.3", "6")
+    for index, row in enumerate(table.rows):
+        mine, theirs, peers = numbers(row)
+        assert (site.r[index], median.r[index]) == (mine, theirs)
+        assert f"({int(peers)} peers)" in median.hovertext[index]
+        assert f"Your score: {row.values[0]}" in site.hovertext[index]
+
+
+def test_radar_leaves_out_suppressed_domains_and_says_why(mini: Questionnaire) -> None:
+    chart = radar_chart(mini, benchmark())
+    site, median = chart.figure.data
+    assert list(site.theta) == ["Alpha", "Alpha"]
+    assert list(median.r) == [2.3, 2.3]
+    beta = chart.table.row("Beta")
+    assert not beta.shown
+    assert beta.not_shown == TOO_FEW
+    assert beta.note == f"{NOT_SHOWN}. {TOO_FEW}"
+    assert list(beta) == ["Beta", f"Not shown. {TOO_FEW}"]
+
+
+def test_radar_description_counts_areas_above_and_below_the_median(mini: Questionnaire) -> None:
+    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    assert chart.description == (
+        "Your score and the median score of peers in ‘All prisons’ in each of 2 areas: your score is above "
+        "the median in 1 area, level with it in 0 and below it in 1."
+    )
+    assert chart.figure.layout.meta == chart.description
+
+
+# -- 2. Range --------------------------------------------------------------------------------------------
+
+
+def test_range_chart_marks_your_score_over_the_interquartile_range(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    quartiles, median, site = chart.figure.data
+    assert [trace.name for trace in chart.figure.data] == [
+        "Middle half of peers (lower to upper quartile)",
+        "Peer median",
+        "Your score",
+    ]
+    assert quartiles.orientation == "h"
+    assert list(quartiles.y) == list(median.y) == list(site.y) == ["Alpha", "Beta"]
+    assert list(quartiles.base) == [1.8, 2.5]
+    assert [Decimal(str(b)) + Decimal(str(w)) for b, w in zip(quartiles.base, quartiles.x, strict=True)] == [
+        Decimal("3.1"),
+        Decimal("3.5"),
+    ]
+    assert list(median.x) == [2.3, 3.0]
+    assert list(site.x) == [2.7, 2.1]
+    assert median.marker.symbol != site.marker.symbol
+    layout = chart.figure.layout
+    assert tuple(layout.xaxis.range) == (0, 5)
+    assert layout.xaxis.title.text == "Score (0 to 5)"
+    # Top to bottom in questionnaire order.
+    assert list(layout.yaxis.categoryarray) == ["Alpha", "Beta"]
+    assert layout.yaxis.autorange == "reversed"
+    assert layout.margin.l >= 80
+
+
+def test_range_table_holds_the_same_numbers(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    quartiles, median, site = chart.figure.data
+    table = chart.table
+    assert table.headers == (
+        "Area",
+        "Your score",
+        "Lower quartile",
+        "Median",
+        "Upper quartile",
+        "Your percentile rank",
+    )
+    assert table.rows[0].values == ("2.7", "1.8", "2.3", "3.1", "63rd")
+    assert table.rows[1].values == ("2.1", "2.5", "3.0", "3.5", "14th")
+    for index, row in enumerate(table.rows):
+        mine, lower, middle, upper, _ = numbers(row)
+        assert site.x[index] == mine
+        assert quartiles.base[index] == lower
+        assert median.x[index] == middle
+        assert Decimal(str(quartiles.base[index])) + Decimal(str(quartiles.x[index])) == Decimal(str(upper))
+        assert f"({row.values[4]} percentile)" in site.hovertext[index]
+
+
+def test_range_chart_with_a_suppressed_domain(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark())
+    assert [list(trace.y) for trace in chart.figure.data] == [["Alpha"]] * 3
+    assert chart.table.row("Beta").not_shown == TOO_FEW
+    assert chart.table.row("Alpha").shown
+
+
+def test_range_chart_when_the_site_has_no_score_in_a_domain(mini: Questionnaire) -> None:
+    unscored = summary(
+        "alpha",
+        median=Fraction(2),
+        lower=Fraction(1),
+        upper=Fraction(3),
+        levels={2: 6},
+        site_score=None,
+        site_percentile=None,
+    )
+    chart = range_chart(mini, benchmark({"alpha": unscored}))
+    site = chart.figure.data[2]
+    assert list(site.x) == [None]
+    assert chart.table.row("Alpha").values == ("No score", "1.0", "2.0", "3.0", "No score")
+    assert "you have no score in these areas" in chart.description
+
+
+def test_range_description(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    assert chart.description == (
+        "Your score in each of 2 areas against the middle half of peers in ‘All prisons’ (from the lower to the "
+        "upper quartile): your score is above the middle half in 0 areas, within it in 1 and below it in 1."
+    )
+
+
+# -- 3. Level distribution -----------------------------------------------------------------------------------
+
+
+def test_level_distribution_stacks_one_trace_per_level(mini: Questionnaire) -> None:
+    chart = level_distribution_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    traces = chart.figure.data
+    assert [trace.name for trace in traces] == LEVEL_NAMES
+    assert all(isinstance(trace, go.Bar) and trace.orientation == "h" for trace in traces)
+    assert all(list(trace.y) == ["Overall", "Alpha", "Beta"] for trace in traces)
+    assert [list(trace.x) for trace in traces] == [
+        [0, 0, 0],
+        [1, 1, 0],
+        [3, 2, 1],
+        [2, 2, 3],
+        [0, 1, 2],
+        [0, 0, 1],
+    ]
+    assert list(traces[2].text) == ["3", "2", "1"]
+    assert list(traces[0].text) == ["", "", ""]  # no label on an empty segment
+    layout = chart.figure.layout
+    assert layout.barmode == "stack"
+    assert layout.xaxis.title.text == "Number of peer sites"
+    assert tuple(layout.xaxis.range) == (0, 7)
+    assert layout.yaxis.autorange == "reversed"
+    # Never colour alone: each level has its own colour and its own fill pattern.
+    assert len({trace.marker.color for trace in traces}) == 6
+    assert len({trace.marker.pattern.shape for trace in traces}) == 6
+
+
+def test_level_table_holds_the_same_numbers(mini: Questionnaire) -> None:
+    chart = level_distribution_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    table = chart.table
+    assert table.headers == ("Area", *LEVEL_NAMES, "Peers")
+    assert [row.label for row in table.rows] == ["Overall", "Alpha", "Beta"]
+    assert table.row("Alpha").values == ("0", "1", "2", "2", "1", "0", "6")
+    for index, row in enumerate(table.rows):
+        *counts, peers = (int(value) for value in row.values)
+        assert counts == [trace.x[index] for trace in chart.figure.data]
+        assert sum(counts) == peers
+        assert f"of {peers} peers" in chart.figure.data[0].hovertext[index]
+
+
+def test_level_distribution_lists_suppressed_domains_and_overall(mini: Questionnaire) -> None:
+    reason = "Only 4 sites in this group have a score here. Figures are shown for at least 5."
+    chart = level_distribution_chart(mini, benchmark(overall=None, suppressed={"beta": TOO_FEW, OVERALL: reason}))
+    assert all(list(trace.y) == ["Alpha"] for trace in chart.figure.data)
+    assert chart.table.row("Overall").not_shown == reason
+    assert chart.table.row("Beta").not_shown == TOO_FEW
+    assert chart.description == "How many peers in ‘All prisons’ are at each level, in each of 1 area."
+
+
+def test_level_description_names_the_most_common_overall_level(mini: Questionnaire) -> None:
+    chart = level_distribution_chart(mini, benchmark())
+    assert chart.description == (
+        "How many peers in ‘All prisons’ are at each level, overall and in each of 1 area. "
+        "The most common overall level is 2 Consultation (3 of 6 peers)."
+    )
+
+
+def test_count_labels_contrast_with_their_bars() -> None:
+    assert label_colour("#0072B2") == "#ffffff"  # blue: white text
+    assert label_colour("#F0E442") == "#0b0c0c"  # yellow: black text
+    assert label_colour("#000000") == "#ffffff"
+
+
+# -- Not shown ------------------------------------------------------------------------------------------------
+
+
+def test_domains_not_compared_across_versions_say_so(mini: Questionnaire) -> None:
+    chart = radar_chart(mini, benchmark(suppressed={}, uncompared=("beta",)))
+    assert chart.table.row("Beta").not_shown == NOT_COMPARED
+
+
+def test_a_domain_with_no_figures_and_no_reason_still_says_why(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark(suppressed={}))
+    assert chart.table.row("Beta").not_shown == NO_FIGURES
+
+
+@pytest.mark.parametrize("build", [radar_chart, range_chart, level_distribution_chart, benchmark_charts])
+def test_no_chart_for_a_group_that_disclosure_control_hides(mini: Questionnaire, build: object) -> None:
+    hidden = benchmark()
+    hidden.decision = decision(shown=False)
+    with pytest.raises(ValueError, match="not shown"):
+        build(mini, hidden)  # type: ignore[operator]
+
+
+def test_no_domain_shown_gives_a_table_only(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark({}, suppressed={"alpha": TOO_FEW, "beta": TOO_FEW}))
+    assert not chart.has_figures
+    assert all(len(trace.y) == 0 for trace in chart.figure.data)
+    assert chart.description == "No area has enough peer figures in ‘All prisons’ to show."
+
+
+# -- All benchmark charts ------------------------------------------------------------------------------------
+
+
+def test_benchmark_charts_leave_out_the_radar_below_three_domains(mini: Questionnaire) -> None:
+    charts = benchmark_charts(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    assert [chart.id for chart in charts] == ["range", "levels"]
+    three = with_domains(mini, ("gamma", "Gamma"))
+    gamma = summary(
+        "gamma",
+        median=Fraction(1),
+        lower=Fraction(1),
+        upper=Fraction(2),
+        levels={1: 5, 2: 1},
+        site_score=Fraction(1),
+        site_percentile=Fraction(50),
+    )
+    charts = benchmark_charts(three, benchmark({"alpha": ALPHA, "beta": BETA, "gamma": gamma}, suppressed={}))
+    assert [chart.id for chart in charts] == ["range", "radar", "levels"]
+    assert all(isinstance(chart, Chart) and chart.title and chart.description for chart in charts)
+
+
+def test_benchmark_charts_from_summarise(mini: Questionnaire) -> None:
+    """The same charts from statistics worked out by assess.benchmarking (scores in hundredths)."""
+    values = [level.value for level in mini.levels]
+    alpha = summarise("alpha", {150: 2, 220: 3, 310: 1}, {1: 2, 2: 3, 3: 1}, 270, 2, values)
+    charts = benchmark_charts(mini, benchmark({"alpha": alpha}))
+    range_ = charts[0]
+    assert range_.table.row("Alpha").values == ("2.7", "1.7", "2.2", "2.2", "83rd")
+    assert list(range_.figure.data[1].x) == [2.2]
+
+
+# -- 4. Trend -------------------------------------------------------------------------------------------------
+
+POINTS = [
+    TrendPoint("2026-27", Decimal("2.7"), {"alpha": Decimal("3.0"), "beta": Decimal("2.5")}),
+    TrendPoint("2024-25", Fraction(18, 10), {"alpha": Fraction(2), "beta": Fraction(16, 10)}),
+    TrendPoint("2025-26", None, {"alpha": Fraction(1, 2)}),
+]
+
+
+def test_trend_puts_periods_in_order_as_categories(mini: Questionnaire) -> None:
+    chart = trend_chart(mini, POINTS)
+    (line,) = chart.figure.data
+    assert list(line.x) == ["2024-25", "2025-26", "2026-27"]
+    assert list(line.y) == [1.8, None, 2.7]
+    assert list(line.text) == ["1.8", "", "2.7"]
+    assert line.mode == "lines+markers+text"
+    layout = chart.figure.layout
+    assert layout.xaxis.type == "category"  # so "2026-27" is never read as a date
+    assert list(layout.xaxis.categoryarray) == ["2024-25", "2025-26", "2026-27"]
+    assert tuple(layout.yaxis.range) == (0, 5)
+    assert layout.yaxis.title.text == "Score (0 to 5)"
+    assert list(layout.yaxis.ticktext) == LEVEL_NAMES
+    assert chart.table.headers == ("Year", "Overall score")
+    assert [tuple(row) for row in chart.table.rows] == [
+        ("2024-25", "1.8"),
+        ("2025-26", "No score"),
+        ("2026-27", "2.7"),
+    ]
+    assert chart.description == (
+        "Your overall score in each year from 2024-25 to 2026-27: 1.8 in 2024-25, no score in 2025-26 "
+        "and 2.7 in 2026-27."
+    )
+
+
+def test_domain_trend_is_one_small_chart_per_domain(mini: Questionnaire) -> None:
+    chart = domain_trend_chart(mini, POINTS)
+    alpha, beta = chart.figure.data
+    assert (alpha.name, beta.name) == ("Alpha", "Beta")
+    assert list(alpha.x) == list(beta.x) == ["2024-25", "2025-26", "2026-27"]
+    assert list(alpha.y) == [2.0, 0.5, 3.0]
+    assert list(beta.y) == [1.6, None, 2.5]
+    assert (alpha.xaxis, alpha.yaxis, beta.xaxis, beta.yaxis) == ("x", "y", "x2", "y2")
+    layout = chart.figure.layout
+    assert [annotation.text for annotation in layout.annotations] == ["Alpha", "Beta"]
+    for axis in (layout.yaxis, layout.yaxis2):
+        assert tuple(axis.range) == (0, 5)
+    for axis in (layout.xaxis, layout.xaxis2):
+        assert axis.type == "category"
+        assert list(axis.categoryarray) == ["2024-25", "2025-26", "2026-27"]
+    table = chart.table
+    assert table.headers == ("Area", "2024-25", "2025-26", "2026-27")
+    assert [tuple(row) for row in table.rows] == [("Alpha", "2.0", "0.5", "3.0"), ("Beta", "1.6", "No score", "2.5")]
+    for trace, row in zip(chart.figure.data, table.rows, strict=True):
+        assert list(trace.y) == [None if value == "No score" else float(value) for value in row.values]
+    assert chart.description.endswith("from your first score to your latest, 2 rose, 0 fell and 0 stayed the same.")
+
+
+def test_domain_trend_panels_fill_rows_of_three(mini: Questionnaire) -> None:
+    many = with_domains(mini, ("gamma", "Gamma"), ("delta", "Delta"))
+    chart = domain_trend_chart(many, POINTS)
+    assert [trace.name for trace in chart.figure.data] == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert [trace.xaxis for trace in chart.figure.data] == ["x", "x2", "x3", "x4"]
+    layout = chart.figure.layout
+    assert layout.yaxis4.domain[1] < layout.yaxis.domain[0]  # Delta starts a second row
+    assert layout.xaxis4.domain == layout.xaxis.domain
+
+
+def test_trend_table_has_every_number_for_the_download(mini: Questionnaire) -> None:
+    table = trend_table(mini, POINTS)
+    assert parse_csv(table) == [
+        ["Year", "Overall", "Alpha", "Beta"],
+        ["2024-25", "1.8", "2.0", "1.6"],
+        ["2025-26", "No score", "0.5", "No score"],
+        ["2026-27", "2.7", "3.0", "2.5"],
+    ]
+
+
+def test_trend_charts(mini: Questionnaire) -> None:
+    assert [chart.id for chart in trend_charts(mini, POINTS)] == ["trend", "domain-trend"]
+    assert trend_charts(mini, []) == []
+    empty = trend_chart(mini, [])
+    assert not empty.has_figures
+    assert empty.description == "You have no submitted assessments yet, so there is no trend to show."
+
+
+def test_one_trend_point(mini: Questionnaire) -> None:
+    chart = trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))])
+    assert chart.description == "Your overall score: 2.7 in 2026-27."
+    assert domain_trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))]).table.rows[0].values == ("No score",)
+
+
+def test_two_points_for_one_period_are_refused(mini: Questionnaire) -> None:
+    with pytest.raises(ValueError, match="2026-27"):
+        trend_chart(mini, [TrendPoint("2026-27", Fraction(1)), TrendPoint("2026-27", Fraction(2))])
+
+
+# -- Tables and CSV -------------------------------------------------------------------------------------------
+
+
+def test_csv_parses_back_with_a_header_row_and_the_reason(mini: Questionnaire) -> None:
+    chart = range_chart(mini, benchmark())
+    rows = parse_csv(chart.table)
+    assert rows == [
+        ["Area", "Your score", "Lower quartile", "Median", "Upper quartile", "Your percentile rank"],
+        ["Alpha", "2.7", "1.8", "2.3", "3.1", "63rd"],
+        ["Beta", f"Not shown. {TOO_FEW}", "", "", "", ""],
+    ]
+    assert chart.table.csv().endswith("\r\n")
+
+
+def test_csv_cells_are_never_spreadsheet_formulas(mini: Questionnaire) -> None:
+    chart = radar_chart(retitled(mini, "alpha", "=HYPERLINK(1)"), benchmark())
+    assert parse_csv(chart.table)[1][0] == "'=HYPERLINK(1)"
+    assert chart.table.rows[0].label == "=HYPERLINK(1)"  # the page shows it as written
+
+
+def test_a_row_must_fill_the_columns() -> None:
+    with pytest.raises(ValueError, match="2 values for 3 columns"):
+        Table("Caption", ("Area", "A", "B", "C"), (Row("Alpha", ("1", "2")),))
+
+
+def test_rows_iterate_as_cells() -> None:
+    row = Row("Alpha", ("2.7", "2.3"))
+    assert list(row) == ["Alpha", "2.7", "2.3"]
+    assert (len(row), row[1]) == (3, "2.7")
+    assert row.cells(3) == ("Alpha", "2.7", "2.3")
+    hidden = Row("Beta", not_shown="Too few.")
+    assert hidden.cells(4) == ("Beta", "Not shown. Too few.", "", "")
+
+
+# -- Every figure ---------------------------------------------------------------------------------------------
+
+
+def all_charts(questionnaire: Questionnaire, group: GroupBenchmark) -> list[Chart]:
+    return [
+        radar_chart(questionnaire, group),
+        range_chart(questionnaire, group),
+        level_distribution_chart(questionnaire, group),
+        trend_chart(questionnaire, POINTS),
+        domain_trend_chart(questionnaire, POINTS),
+    ]
+
+
+def test_every_figure_is_described_and_readable(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    for chart in all_charts(mini, group):
+        layout = chart.figure.layout
+        assert layout.title.text == chart.title
+        assert layout.meta == chart.description
+        assert chart.description.endswith(".") and "\n" not in chart.description
+        assert layout.font.family == FONT_FAMILY == '"GDS Transport", arial, sans-serif'
+        assert layout.margin.l >= 80
+        assert layout.template.layout.to_plotly_json() == {}  # no plotly theme
+        assert chart.table.caption.startswith(chart.title)
+        for trace in chart.figure.data:
+            assert trace.hovertemplate == "%{hovertext}<extra></extra>"
+
+
+def test_benchmark_figures_name_the_group(mini: Questionnaire) -> None:
+    for chart in all_charts(mini, benchmark())[:3]:
+        assert chart.figure.layout.title.subtitle.text.startswith("Compared with All prisons")
+        assert chart.table.caption.endswith(": All prisons")
+
+
+def test_colours_are_okabe_ito(mini: Questionnaire) -> None:
+    assert set(LEVEL_COLOURS) <= OKABE_ITO
+    assert {SITE_COLOUR, QUARTILE_COLOUR} <= OKABE_ITO
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    for chart in all_charts(mini, group):
+        for trace in chart.figure.data:
+            if isinstance(trace, go.Bar) and chart.id == "range":
+                continue  # the quartile band is sky blue, made lighter
+            assert trace.marker.color.upper() in OKABE_ITO
+
+
+def test_titles_are_shown_as_written_not_as_markup(mini: Questionnaire) -> None:
+    odd = retitled(mini, "alpha", "A & <b>B</b></script>")
+    chart = range_chart(odd, benchmark())
+    assert list(chart.figure.data[2].y) == ["A &amp; &lt;b&gt;B&lt;/b&gt;&lt;/script&gt;"]
+    assert chart.table.rows[0].label == "A & <b>B</b></script>"
+    text = figure_json(chart.figure)
+    assert "<" not in text and ">" not in text and "</" not in text
+
+
+# -- Deterministic ---------------------------------------------------------------------------------------------
+
+
+def test_same_input_same_json(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    reordered = benchmark({"beta": BETA, "alpha": ALPHA}, suppressed={})
+    points = [TrendPoint(p.period, p.overall, dict(reversed(list(p.domains.items())))) for p in reversed(POINTS)]
+    first = [figure_json(chart.figure) for chart in all_charts(mini, group)]
+    second = [chart.json() for chart in all_charts(mini, reordered)[:3]]
+    second += [figure_json(trend_chart(mini, points).figure), figure_json(domain_trend_chart(mini, points).figure)]
+    assert first == second
+    assert [chart.table for chart in all_charts(mini, group)] == [chart.table for chart in all_charts(mini, group)]
+    for text in first:
+        parsed = json.loads(text)
+        assert set(parsed) == {"data", "layout"}
