@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from assess import create_app
 from assess.config import test_config
+from tests.clients import IsolatedClient
 from tests.databases import backend, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ def build_app(database_url: str, **overrides: Any) -> Flask:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with fresh_database(tmp_path_factory.mktemp("db"), "suite") as url:
         application = build_app(url, WTF_CSRF_ENABLED=False)
+        application.test_client_class = IsolatedClient
         yield application
         with application.app_context():
             from assess.extensions import db

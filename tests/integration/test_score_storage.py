@@ -59,8 +59,8 @@ def test_migration_backfills_scores_of_assessments_submitted_before_it(tmp_path)
                 )
                 connection.execute(
                     sa.text(
-                        "INSERT INTO assessments (id, site_id, period, questionnaire_id, questionnaire_version, status, "
-                        "created_at, updated_at, submitted_at) VALUES (7, 1, '2025-26', 'sui-maturity', '1.0', "
+                        "INSERT INTO assessments (id, site_id, period, questionnaire_id, questionnaire_version, "
+                        "status, created_at, updated_at, submitted_at) VALUES (7, 1, '2025-26', 'sui-maturity', '1.0', "
                         "'submitted', :now, :now, :now)"
                     ),
                     {"now": now},
@@ -86,6 +86,7 @@ def test_migration_backfills_scores_of_assessments_submitted_before_it(tmp_path)
                 first.score * 100
             )
             assert first.score < 4  # the "don't know" pulled the first domain down
+            db.session.remove()  # end the read transaction, or PostgreSQL's DROP TABLE waits for it
             downgrade(revision=FIRST_REVISION)
             assert "assessment_scores" not in sa.inspect(db.engine).get_table_names()
             db.session.remove()
