@@ -118,11 +118,30 @@ def import_sites_command(csv_file: Path) -> None:
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
-def demo_seed_command(if_empty: bool) -> None:
-    """Load fictional demo sites, accounts and assessments. Refuses to run in production."""
+@click.option(
+    "--sites",
+    type=click.IntRange(min=0),
+    default=230,
+    show_default=True,
+    help="Fictional national sites for benchmarks (about 52% prisons); 0 for the small demo only.",
+)
+@click.option(
+    "--periods",
+    type=click.IntRange(min=1, max=20),
+    default=4,
+    show_default=True,
+    help="Annual periods of national data, ending with last year.",
+)
+@click.option(
+    "--seed", "random_seed", type=int, default=2026, show_default=True, help="The same seed gives the same data."
+)
+def demo_seed_command(if_empty: bool, sites: int, periods: int, random_seed: int) -> None:
+    """Load fictional demo sites, accounts and assessments, and a national dataset for benchmarks.
+    Safe to run again (nothing is duplicated). Refuses to run in production."""
     from assess.common.questionnaires import latest
     from assess.data.users import count_users
     from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seed_demo
+    from assess.demo_national import seed_national
 
     if current_app.config.get("PRODUCTION"):
         click.echo("Refusing to load demo data: ASSESS_ENV is production.", err=True)
@@ -131,11 +150,17 @@ def demo_seed_command(if_empty: bool) -> None:
         click.echo("The database already has accounts, so demo data was not loaded again.")
     else:
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-        summary = seed_demo(latest(), password, date.today())
+        summary = seed_demo(latest(), password, date.today(), seed=random_seed)
         click.echo(
             f"Demo data ready: {summary['sites']} sites, {summary['accounts']} accounts, "
             f"{summary['assessments_created']} new submitted assessments."
         )
+        if sites >= 2:
+            national = seed_national(latest(), date.today(), sites=sites, periods=periods, seed=random_seed)
+            click.echo(
+                f"National demo data: {national['sites']} sites ({national['sites_created']} new), "
+                f"{national['periods']} periods, {national['assessments_created']} new submitted assessments."
+            )
     click.echo(
         "Demo sign-ins (password from DEMO_PASSWORD"
         + (")" if os.environ.get("DEMO_PASSWORD") else f", default {DEFAULT_DEMO_PASSWORD})")

@@ -241,7 +241,7 @@ def test_sites_import_reports_missing_columns(app_ctx, tmp_path):
 # -- demo seed -------------------------------------------------------------------------------------
 
 def test_demo_seed_creates_data_once_and_is_idempotent(app_ctx, new_client):
-    result = run(app_ctx, "demo", "seed", env={"DEMO_PASSWORD": None})
+    result = run(app_ctx, "demo", "seed", "--sites", "0", env={"DEMO_PASSWORD": None})
     assert result.exit_code == 0, result.output
     assert (count(Site), count(User)) == (len(DEMO_SITES), len(DEMO_ACCOUNTS))
     created = count(Assessment)
@@ -249,7 +249,7 @@ def test_demo_seed_creates_data_once_and_is_idempotent(app_ctx, new_client):
     assert f"{created} new submitted assessments" in result.output
     assert all(assessment.is_submitted for assessment in db.session.scalars(select(Assessment)))
 
-    again = run(app_ctx, "demo", "seed", env={"DEMO_PASSWORD": None})
+    again = run(app_ctx, "demo", "seed", "--sites", "0", env={"DEMO_PASSWORD": None})
     assert again.exit_code == 0, again.output
     assert "0 new submitted assessments" in again.output
     assert (count(Site), count(User), count(Assessment)) == (len(DEMO_SITES), len(DEMO_ACCOUNTS), created)
@@ -260,6 +260,17 @@ def test_demo_seed_creates_data_once_and_is_idempotent(app_ctx, new_client):
     assert location(response) == "/sites"
     sites = text_of(main(page(client.get("/sites"))))
     assert "HMP Fellwater (fictional)" in sites and "View results" in sites
+
+
+def test_demo_seed_adds_the_national_dataset_with_the_options_given(app_ctx):
+    result = run(app_ctx, "demo", "seed", "--sites", "24", "--periods", "2", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    assert count(Site) == len(DEMO_SITES) + 24
+    assert "National demo data: 32 sites (24 new), 2 periods" in result.output
+    national = count(Assessment) - 2 * len(DEMO_SITES)
+    assert 0 < national <= 24 * 2 + 2 * len(DEMO_SITES)  # demo sites may gain the older period too
+    again = run(app_ctx, "demo", "seed", "--sites", "24", "--periods", "2", "--seed", "7")
+    assert "(0 new), 2 periods, 0 new submitted assessments" in again.output
 
 
 def test_demo_seed_if_empty_does_nothing_when_there_are_accounts(app_ctx, make):
