@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from assess import periods
 from assess.charts import figure_json, percentile_text, score_text
@@ -44,8 +45,15 @@ def service_navigation() -> list[dict[str, object]]:
     return items
 
 
+def chart_json(figure: object) -> Markup:
+    """Figure JSON for <script type="application/json">, where HTML entities are not decoded, so it must not be
+    HTML-escaped. Safe: figure_json escapes '<', '>' and '/' as JSON unicode escapes, so nothing can close the
+    script element."""
+    return Markup(figure_json(figure))
+
+
 def register(app: Flask) -> None:
-    app.add_template_global(figure_json, "chart_json")
+    app.add_template_global(chart_json)
     app.add_template_global(score_text)
     app.add_template_global(percentile_text)
     app.add_template_global(service_navigation)

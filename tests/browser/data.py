@@ -1,0 +1,155 @@
+"""The browser tests' data, made in the app's database through the data layer before the server starts:
+a prison and a probation site with a governor for both (the journeys' own), a second governor with another
+site holding a finished draft and a submitted assessment (what the per-page checks look at), and an
+inspector and a commissioner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tests.conftest import PASSWORD, Factory
+
+
+@dataclass
+class Seed:
+    """What conftest creates in the database; journeys and PAGES refer to it."""
+
+    current_period: str
+    previous_period: str
+    prison: dict[str, str]
+    probation: dict[str, str]
+    other: dict[str, str]
+    governor_email: str
+    other_governor_email: str
+    placeholders: dict[str, str] = field(default_factory=dict)
+    domains: list[dict[str, Any]] = field(default_factory=list)
+
+    def domain(self, domain_id: str) -> dict[str, Any]:
+        return next(domain for domain in self.domains if domain["id"] == domain_id)
+
+
+# The person each audience signs in as for the per-page checks (pages.PAGES).
+AUDIENCE_USERS = {
+    "governor": "governor-b@example.org",
+    "inspector": "inspector@example.org",
+    "commissioner": "commissioner@example.org",
+}
+
+
+def _questionnaire_outline(kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Domains and questions from the latest questionnaire, with the answer labels for each kind of site."""
+    from assess.common.questionnaires import latest
+    from assess.questionnaire.forms import choices_for
+
+    outline = []
+    for domain in latest().definition.domains:
+        questions = []
+        for question in domain.questions:
+            questions.append(
+                {
+                    "id": question.id,
+                    "text": {kind: question.text_for(kind) for kind in kinds},
+                    "choices": {kind: choices_for(question, kind) for kind in kinds},
+                }
+            )
+        outline.append({"id": domain.id, "title": domain.title, "questions": questions})
+    return outline
+
+
+def seed(app: Any) -> Seed:
+    """The test data, made through the data layer as the app makes it (assessments through the suite's Factory,
+    so that they follow the data layer as it changes)."""
+    from assess import periods
+    from assess.data.assessments import save_answers
+    from assess.data.sites import get_site_by_code, upsert_sites
+    from assess.data.users import create_or_update_user
+
+    current, previous = periods.selectable_periods(date.today())
+    prison = {
+        "code": "TBR",
+        "name": "HMP Testbridge",
+        "kind": "prison",
+        "nation": "England",
+        "region": "North West",
+        "category": "Category C",
+        "function": "Trainer",
+        "population_band": None,
+    }
+    probation = {
+        "code": "TPD",
+        "name": "Testshire Probation Delivery Unit",
+        "kind": "probation",
+        "nation": "Wales",
+        "region": "Wales",
+        "category": None,
+        "function": None,
+        "population_band": None,
+    }
+    other = {
+        "code": "OTF",
+        "name": "HMP Otherfield",
+        "kind": "prison",
+        "nation": "England",
+        "region": "South West",
+        "category": "Category B",
+        "function": "Local",
+        "population_band": None,
+    }
+    make = Factory(app)
+    with app.app_context():
+        upsert_sites([prison, probation, other])
+        prison_site, probation_site, other_site = (get_site_by_code(row["code"]) for row in (prison, probation, other))
+        governor = create_or_update_user(
+            "governor-a@example.org", "Alex Governor", "governor", PASSWORD, [prison_site, probation_site]
+        )
+        other_governor = create_or_update_user(
+            AUDIENCE_USERS["governor"], "Sam Other", "governor", PASSWORD, [other_site]
+        )
+        create_or_update_user(AUDIENCE_USERS["inspector"], "Ina Inspector", "inspector", PASSWORD, [])
+        create_or_update_user(AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [])
+
+        definition = make.questionnaire().definition
+        every = [question for domain in definition.domains for question in domain.questions]
+        answers: dict[str, str | None] = {question.id: str(index % 6) for index, question in enumerate(every)}
+        evidence: dict[str, str | None] = {
+            every[0].id: "Minutes of the council meeting,\nMarch 2026.",
+            every[1].id: "Involvement strategy, signed off in 2025.",
+        }
+        # The other governor's site: a finished draft for this year, and last year's submitted assessment.
+        draft = make.draft(other_site, other_governor, current)
+        save_answers(draft, answers, evidence, other_governor)
+        submitted = make.submitted(other_site, other_governor, previous)
+        # Peers for last year, so the results page shows benchmarks with charts (7 other prisons: the
+        # national group is shown; the regional group differs from it by one site, so it is suppressed).
+        peers = [
+            {**other, "code": f"PEER{number}", "name": f"HMP Peer {number}",
+             "region": "South West" if number < 6 else "North East"}
+            for number in range(7)
+        ]
+        upsert_sites(peers)
+        for number, row in enumerate(peers):
+            make.submitted(get_site_by_code(row["code"]), other_governor, previous, choice=str(1 + number % 5))
+        # An assessment at a site the other governor is not linked to: a 404 for them, never a 403.
+        foreign = make.draft(probation_site, governor, previous)
+        placeholders = {
+            "site": other["code"],
+            "draft": str(draft.id),
+            "submitted": str(submitted.id),
+            "foreign": str(foreign.id),
+            "domain": definition.domains[0].id,
+            "last_domain": definition.domains[-1].id,
+        }
+        outline = _questionnaire_outline(("prison", "probation"))
+    return Seed(
+        current_period=current,
+        previous_period=previous,
+        prison=prison,
+        probation=probation,
+        other=other,
+        governor_email="governor-a@example.org",
+        other_governor_email=AUDIENCE_USERS["governor"],
+        placeholders=placeholders,
+        domains=outline,
+    )

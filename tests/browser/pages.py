@@ -1,0 +1,67 @@
+"""The pages every check runs on, per audience: a new page joins the axe, HTML, title, <h1>, skip link and
+text-spacing checks (test_pages.py) by adding one line here.
+
+Placeholders come from the seed data (conftest.seed): {site} the other governor's site code, {draft} its
+finished draft for this year, {submitted} its submitted assessment for last year, {foreign} an assessment
+at a site it is not linked to, {domain} and {last_domain} the first and last questionnaire domains.
+Write ("/path", status) for a page that answers with another status than 200. The user each audience signs
+in as is in conftest.AUDIENCE_USERS ("public" is not signed in)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+PAGES: dict[str, list[str | tuple[str, int]]] = {
+    "public": [
+        "/sign-in",
+        "/sign-in?signed_out=1",
+        "/help/benchmarks",
+        ("/no-such-page", 404),
+    ],
+    "governor": [
+        "/sites",
+        "/home",
+        "/sites/{site}/start",
+        "/assessments/{draft}",
+        "/assessments/{draft}/domains/{domain}",
+        "/assessments/{draft}/domains/{last_domain}?return=check",
+        "/assessments/{draft}/check",
+        "/assessments/{submitted}/confirmation",
+        "/assessments/{submitted}/results",
+        "/assessments/{submitted}/results?group=national",
+        "/sites/{site}/trend",
+        ("/assessments/{foreign}", 404),
+    ],
+    "inspector": [
+        "/home",
+        ("/sites", 403),
+    ],
+    "commissioner": [
+        "/home",
+    ],
+}
+
+
+def entries(audience: str) -> Iterator[tuple[str, int]]:
+    """(path with placeholders, expected status) for each page of an audience."""
+    for entry in PAGES[audience]:
+        yield (entry, 200) if isinstance(entry, str) else entry
+
+
+PageKey = tuple[str, str, tuple[str, ...], bool]
+
+
+def page_key(url: str, errors: tuple[str, ...] = (), banner: bool = False) -> PageKey:
+    """What makes a page a different page for the checks: its path, with assessment ids and site codes left
+    out (another assessment or site shows the same page), its query, the fields its error summary links
+    to, and whether it shows a notification banner."""
+    parts = urlsplit(url)
+    path = re.sub(r"^/sites/[^/]+/", "/sites/*/", re.sub(r"/\d+(?=/|$)", "/*", parts.path))
+    return path, parts.query, errors, banner
+
+
+def keys_of_pages(placeholders: dict[str, str]) -> set[PageKey]:
+    """The keys of the pages in PAGES (which test_pages.py checks in full, each in its own test)."""
+    return {page_key(path.format(**placeholders)) for audience in PAGES for path, _status in entries(audience)}
