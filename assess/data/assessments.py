@@ -89,20 +89,25 @@ def record_version_use(loaded: LoadedQuestionnaire) -> None:
         raise RuntimeError(f"{questionnaire_id}/{version} has changed since it was first used; publish a new version")
 
 
+def _new_assessment(site: Site, period: str, loaded: LoadedQuestionnaire, user: User, **fields: object) -> Assessment:
+    """A new assessment on the given version, recording the version's first use."""
+    record_version_use(loaded)
+    return Assessment(
+        site_id=site.id,
+        period=period,
+        questionnaire_id=loaded.definition.id,
+        questionnaire_version=loaded.definition.version,
+        created_by_id=user.id,
+        **fields,
+    )
+
+
 def start_or_continue_assessment(site: Site, period: str, loaded: LoadedQuestionnaire, user: User) -> Assessment:
     """The open assessment for the site and period, or a new one on the given (latest) version."""
     existing = get_open_assessment(site, period)
     if existing is not None:
         return existing
-    record_version_use(loaded)
-    assessment = Assessment(
-        site_id=site.id,
-        period=period,
-        questionnaire_id=loaded.definition.id,
-        questionnaire_version=loaded.definition.version,
-        status=AssessmentStatus.DRAFT.value,
-        created_by_id=user.id,
-    )
+    assessment = _new_assessment(site, period, loaded, user, status=AssessmentStatus.DRAFT.value)
     db.session.add(assessment)
     try:
         db.session.commit()
@@ -187,14 +192,12 @@ def create_submitted_assessment(
     result: Result,
 ) -> Assessment:
     """A complete, submitted assessment in one step (demo data and imports), with its stored scores."""
-    record_version_use(loaded)
-    assessment = Assessment(
-        site_id=site.id,
-        period=period,
-        questionnaire_id=loaded.definition.id,
-        questionnaire_version=loaded.definition.version,
+    assessment = _new_assessment(
+        site,
+        period,
+        loaded,
+        user,
         status=AssessmentStatus.SUBMITTED.value,
-        created_by_id=user.id,
         created_at=submitted_at,
         submitted_at=submitted_at,
         submitted_by_id=user.id,

@@ -101,6 +101,15 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
             data[choice_field_name(question)] = answers.get(question.id)
             data[evidence_field_name(question)] = evidence.get(question.id, "")
         form = form_class(data=data)
+    else:
+        form = form_class()
+        moving_on = request.form.get("action") != "later"
+        form.validate()
+        if moving_on:
+            form.require_answers()
+        choices, evidence_text = form.cleaned()
+        assessment_data.save_answers(assessment, choices, evidence_text, current_user)
+    if request.method == "GET" or form.errors:
         return render_template(
             "governor/domain.html",
             assessment=assessment,
@@ -109,25 +118,7 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
             form=form,
             kind=kind,
             return_to_check=return_to_check,
-        )
-
-    form = form_class()
-    moving_on = request.form.get("action") != "later"
-    form.validate()
-    if moving_on:
-        form.require_answers()
-    choices, evidence_text = form.cleaned()
-    assessment_data.save_answers(assessment, choices, evidence_text, current_user)
-    if form.errors:
-        return render_template(
-            "governor/domain.html",
-            assessment=assessment,
-            questionnaire=questionnaire,
-            domain=section,
-            form=form,
-            kind=kind,
-            return_to_check=return_to_check,
-            has_errors=True,
+            has_errors=bool(form.errors),
         )
     if not moving_on:
         flash(
