@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js assess/static/css/plotly.css
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-unit test-integration test-browser lint db demo assets browser requirements clean
+.PHONY: help run test test-unit lint db demo assets browser bench requirements clean install
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ run: demo ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
 	@echo "Serving SUI Assess on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install browser ## Set everything up, then run the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+test: demo browser ## Set everything up (as make run does), then run the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -58,6 +58,10 @@ lint: install ## ruff, mypy and the import contracts
 	$(BIN)/ruff format --check assess
 	$(BIN)/mypy assess
 	$(BIN)/lint-imports
+
+bench: install ## Benchmarks at 1,000, 10,000 and 100,000 assessments (SQLite; PostgreSQL too with TEST_DATABASE_URL)
+	$(BIN)/python bench/bench_benchmarks.py --db sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then ASSESS_TEST_DB=postgresql $(BIN)/python bench/bench_benchmarks.py --db postgresql; fi
 
 requirements: ## Recompile the pinned requirements from requirements*.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements.txt requirements.in
