@@ -1,0 +1,122 @@
+"""Benchmarks from stored scores in SQL (run on SQLite and on PostgreSQL by `make test`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from fractions import Fraction
+
+from assess.common.questionnaires import latest, registry
+from assess.data import benchmarks as benchmark_data
+from tests.integration.helpers import page, text_of
+
+PERIOD = "2025-26"
+
+
+def _peers(make, user, choices, region="North West", period=PERIOD):
+    for choice in choices:
+        make.submitted(make.site(region=region), user, period, choice=choice)
+
+
+def _build(make, site, assessment, min_size=5):
+    stored = benchmark_data.get_site_scores(assessment.id)
+    return {
+        item.decision.group_id: item
+        for item in benchmark_data.build_benchmarks(site, stored, latest().definition, registry(), min_size)
+    }
+
+
+def test_statistics_from_sql_match_the_worked_example(make):
+    user = make.user("admin")
+    site = make.site(code="HOME", region="North West")
+    mine = make.submitted(site, user, PERIOD, choice="3")
+    _peers(make, user, ["1", "2", "2", "4", "5"])  # peers' every domain: 1, 2, 2, 4, 5
+    national = _build(make, site, mine)["national"]
+    assert national.decision.shown and len(national.decision.members) == 5
+    leadership = national.domains["leadership"]
+    # 1, 2, 2, 4, 5: median 2; lower quartile at position 1 -> 2; upper at position 3 -> 4
+    assert (leadership.peers, leadership.median, leadership.lower_quartile, leadership.upper_quartile) == (5, 2, 2, 4)
+    assert leadership.site_score == 3 and leadership.site_percentile == 60  # three of five below
+    assert leadership.levels == {0: 0, 1: 1, 2: 2, 3: 0, 4: 1, 5: 1}
+    assert national.overall is not None and national.overall.median == 2
+
+
+def test_each_peer_counts_once_with_its_latest_submission_and_drafts_never(make):
+    user = make.user("admin")
+    site = make.site(code="HOME")
+    mine = make.submitted(site, user, PERIOD, choice="3")
+    peers = [make.site() for _ in range(5)]
+    for peer in peers:
+        make.submitted(peer, user, PERIOD, choice="1")
+    make.submitted(peers[0], user, PERIOD, choice="5")  # resubmitted later: this one counts
+    make.draft(peers[1], user, PERIOD)  # a draft never counts
+    national = _build(make, site, mine)["national"]
+    assert national.domains["voice"].peers == 5
+    assert national.domains["voice"].levels[5] == 1 and national.domains["voice"].levels[1] == 4
+
+
+def test_four_other_sites_are_suppressed_and_the_page_says_why(make, client_as):
+    user = make.user("admin")
+    site = make.site(code="HOME", name="Home prison")
+    governor = make.user("governor", sites=(site,))
+    mine = make.submitted(site, user, PERIOD, choice="3")
+    _peers(make, user, ["1", "2", "3", "4"])
+    national = _build(make, site, mine)["national"]
+    assert not national.decision.shown and national.domains == {}
+    text = text_of(page(client_as(governor).get(f"/assessments/{mine.id}/results")))
+    assert "Only 4 other sites in this group submitted an assessment" in text
+    assert "Download this table (CSV)" not in text
+
+
+def test_a_group_differing_by_one_site_from_another_is_suppressed(make):
+    user = make.user("admin")
+    site = make.site(code="HOME", region="North West")
+    mine = make.submitted(site, user, PERIOD, choice="3")
+    _peers(make, user, ["1", "2", "3", "4", "5", "2"], region="North West")
+    _peers(make, user, ["3"], region="Wales")  # national = region + 1 site
+    groups = _build(make, site, mine)
+    assert groups["national"].decision.shown
+    assert not groups["region"].decision.shown
+    assert "differs from ‘All prisons’ by exactly one site" in (groups["region"].decision.reason or "")
+
+
+def test_results_page_csv_holds_the_table_numbers(make, client_as):
+    user = make.user("admin")
+    site = make.site(code="HOME")
+    governor = make.user("governor", sites=(site,))
+    mine = make.submitted(site, user, PERIOD, choice="3")
+    _peers(make, user, ["1", "2", "2", "4", "5"])
+    client = client_as(governor)
+    results = page(client.get(f"/assessments/{mine.id}/results"))
+    assert results.find(id="chart-range") is not None
+    response = client.get(f"/assessments/{mine.id}/benchmarks/national/range.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:5] == ["Area", "Your score", "Lower quartile", "Median", "Upper quartile"]
+    leadership = next(row for row in rows if row[0] == "Leadership, strategy and culture")
+    assert leadership[1:5] == ["3.0", "2.0", "2.0", "4.0"]
+    # the same numbers in the page's table
+    table = results.find(id="chart-range").find_next("table")
+    row = table.find("th", string="Leadership, strategy and culture").find_parent("tr")
+    cells = [text_of(cell) for cell in row.find_all(["th", "td"])]
+    assert cells[1:5] == ["3.0", "2.0", "2.0", "4.0"]
+    # another site's governor cannot download it
+    other = make.user("governor", sites=(make.site(),))
+    assert client_as(other).get(f"/assessments/{mine.id}/benchmarks/national/range.csv").status_code == 404
+
+
+def test_trend_lists_each_period_once(make, client_as):
+    user = make.user("admin")
+    site = make.site(code="HOME")
+    governor = make.user("governor", sites=(site,))
+    make.submitted(site, user, "2024-25", choice="1")
+    make.submitted(site, user, "2025-26", choice="2")
+    make.submitted(site, user, "2025-26", choice="4")  # the later one counts
+    trend = benchmark_data.get_trend(site, "sui-maturity")
+    assert [(row.period, Fraction(row.overall_hundredths or 0, 100)) for row in trend] == [
+        ("2024-25", 1),
+        ("2025-26", 4),
+    ]
+    response = client_as(governor).get("/sites/HOME/trend/trend.csv")
+    assert response.status_code == 200
+    assert "2025-26" in response.get_data(as_text=True)
