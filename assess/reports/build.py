@@ -1,0 +1,306 @@
+"""One assessment's report: gather what it shows (the same functions as the results page), key it for
+the cache, export its charts, fill in the template and render the PDF within the time limit."""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import functools
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+
+from assess.benchmarking import GroupBenchmark
+from assess.charts import Chart, benchmark_charts
+from assess.common.questionnaires import registry
+from assess.data import benchmarks as benchmark_data
+from assess.models import Assessment
+from assess.questionnaire.forms import answer_label
+from assess.questionnaire.schema import Questionnaire
+from assess.scoring import DomainScore, Result, score_assessment
+
+from . import cache, pdf, svg
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
+REPORT_FILES = ("report.html", "report.css")
+DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (config: REPORT_TIME_LIMIT)
+ALL_GROUPS = "all"
+
+
+class ReportUnavailable(RuntimeError):
+    """The report could not be made now (the charts or the PDF failed); the user is told to try later."""
+
+
+class ReportTimedOut(ReportUnavailable):
+    """The report took longer than the time limit."""
+
+
+@dataclass
+class GroupSection:
+    benchmark: GroupBenchmark
+    charts: list[Chart] = field(default_factory=list)  # built only when the PDF is made (not on a cache hit)
+    images: list[str | None] = field(default_factory=list)  # data: URLs of the charts' SVG, in order
+
+
+@dataclass
+class ReportData:
+    assessment: Assessment
+    questionnaire: Questionnaire
+    content_hash: str
+    result: Result
+    benchmarks: list[GroupBenchmark]
+    groups: list[GroupSection]  # the groups whose charts the report holds
+    hidden: list[GroupBenchmark]
+    min_peer_group: int
+    all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
+
+    @property
+    def shown(self) -> list[GroupBenchmark]:
+        return [item for item in self.benchmarks if item.decision.shown]
+
+    @property
+    def selection(self) -> list[str]:
+        return [group.benchmark.decision.group_id for group in self.groups]
+
+    @property
+    def scored(self) -> list[DomainScore]:
+        return [item for item in self.result.domains if item.score is not None]
+
+    @property
+    def strongest(self) -> list[DomainScore]:
+        scored = self.scored
+        top = max((item.score for item in scored if item.score is not None), default=None)
+        return [item for item in scored if item.score == top]
+
+    @property
+    def weakest(self) -> list[DomainScore]:
+        scored = self.scored
+        bottom = min((item.score for item in scored if item.score is not None), default=None)
+        return [item for item in scored if item.score == bottom]
+
+    @property
+    def chart_count(self) -> int:
+        return sum(len(group.charts) for group in self.groups)
+
+    def build_charts(self) -> None:
+        """The chosen groups' charts, from the same builders as the results page."""
+        for group in self.groups:
+            if not group.charts:
+                group.charts = benchmark_charts(self.questionnaire, group.benchmark)
+
+
+def choose_groups(benchmarks: list[GroupBenchmark], group: str | None) -> list[GroupBenchmark]:
+    """The groups whose charts go in the report: every shown group for `group=all`; otherwise the one the
+    results page would show for this `group` parameter (assess.governor.routes._chosen_group: the named
+    group if it is shown, else the first shown group)."""
+    shown = [item for item in benchmarks if item.decision.shown]
+    if group == ALL_GROUPS:
+        return shown
+    chosen = next((item for item in shown if item.decision.group_id == group), None)
+    if chosen is None and shown:
+        chosen = shown[0]
+    return [chosen] if chosen is not None else []
+
+
+def gather(assessment: Assessment, questionnaire: Questionnaire, group: str | None = None) -> ReportData:
+    """What the report shows: the results page's score and, for every peer group that applies, its
+    benchmark (shown groups in an overview, the chosen ones with their charts; hidden ones with the
+    reason). When there will be charts, the chart exporter is started here if it is not running yet."""
+    result = score_assessment(questionnaire, assessment.answer_map())
+    min_size = current_app.config["MIN_PEER_GROUP"]
+    stored = benchmark_data.get_site_scores(assessment.id)
+    benchmarks = (
+        []
+        if stored is None
+        else benchmark_data.build_benchmarks(assessment.site, stored, questionnaire, registry(), min_size)
+    )
+    chosen = choose_groups(benchmarks, group)
+    if chosen:
+        svg.exporter().start()  # charts ahead: Chromium starts now (once per process), not after the cache check
+    groups = [GroupSection(item) for item in chosen]
+    hidden = [item for item in benchmarks if not item.decision.shown]
+    loaded = registry().loaded(assessment.questionnaire_id, assessment.questionnaire_version)
+    return ReportData(
+        assessment,
+        questionnaire,
+        loaded.content_hash,
+        result,
+        benchmarks,
+        groups,
+        hidden,
+        min_size,
+        all_groups=group == ALL_GROUPS,
+    )
+
+
+# -- Cache key ------------------------------------------------------------------------------------------------
+
+
+def assessment_snapshot(data: ReportData) -> dict[str, Any]:
+    assessment = data.assessment
+    site = assessment.site
+    return {
+        "id": assessment.id,
+        "site": [site.code, site.name, site.kind],
+        "period": assessment.period,
+        "questionnaire": [assessment.questionnaire_id, assessment.questionnaire_version, data.content_hash],
+        "answers": sorted((answer.question_id, answer.choice, answer.evidence or "") for answer in assessment.answers),
+        "submitted_at": assessment.submitted_at,
+        "submitted_by": assessment.submitted_by.name if assessment.submitted_by else None,
+    }
+
+
+def benchmark_snapshot(benchmarks: list[GroupBenchmark]) -> list[dict[str, Any]]:
+    """The numbers and notices shown for each group (its size, not which sites are in it)."""
+    snapshot = []
+    for item in benchmarks:
+        decision = item.decision
+        snapshot.append(
+            {
+                "group": [decision.group_id, decision.label, decision.shown, decision.reason, len(decision.members)],
+                "versions": item.versions,
+                "compared": item.compared_domains,
+                "uncompared": item.uncompared_domains,
+                "overall": item.overall,
+                "domains": item.domains,
+                "suppressed": item.suppressed_domains,
+            }
+        )
+    return snapshot
+
+
+@functools.cache
+def _library_versions() -> tuple[str, ...]:
+    # Read from the installed metadata: importing WeasyPrint here would cost a second in the app process.
+    return tuple(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "plotly", "kaleido"))
+
+
+def template_fingerprint() -> str:
+    """The templates' and stylesheet's bytes (read each time: cheap, and right after an edit), the code
+    version and the versions of the libraries that draw the report."""
+    return cache.fingerprint([TEMPLATES / name for name in REPORT_FILES], *_library_versions())
+
+
+def cache_key(data: ReportData) -> str:
+    benchmarks = {"groups": benchmark_snapshot(data.benchmarks), "charts_for": data.selection, "all": data.all_groups}
+    return cache.report_key(assessment_snapshot(data), benchmarks, template_fingerprint())
+
+
+@functools.cache
+def _test_cache_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="sui-report-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def report_cache() -> cache.ReportCache:
+    """REPORT_CACHE_DIR, else <instance>/report-cache; under TESTING (without REPORT_CACHE_DIR) a temporary
+    folder for this process, so that test runs never write into the instance folder."""
+    config = current_app.config
+    folder = config.get("REPORT_CACHE_DIR") or (
+        _test_cache_folder() if current_app.testing else Path(current_app.instance_path) / "report-cache"
+    )
+    return cache.ReportCache(
+        Path(folder),
+        int(config.get("REPORT_CACHE_MAX_BYTES", cache.DEFAULT_MAX_BYTES)),
+        float(config.get("REPORT_CACHE_MAX_AGE_DAYS", cache.DEFAULT_MAX_AGE_DAYS)),
+    )
+
+
+# -- Making the PDF ---------------------------------------------------------------------------------------------
+
+
+def svg_data_url(svg_text: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode("ascii")
+
+
+def render_html(data: ReportData, generated_at: datetime) -> str:
+    assessment = data.assessment
+    return render_template(
+        "reports/report.html",
+        data=data,
+        assessment=assessment,
+        site=assessment.site,
+        questionnaire=data.questionnaire,
+        result=data.result,
+        kind=assessment.site.kind,
+        evidence=assessment.evidence_map(),
+        answer_label=answer_label,
+        generated_at=generated_at,
+        template_fingerprint=template_fingerprint(),
+    )
+
+
+def time_limit() -> float:
+    return float(current_app.config.get("REPORT_TIME_LIMIT", DEFAULT_TIME_LIMIT))
+
+
+def warm_up(charts: bool = True) -> None:
+    """Start this process's Chromium (when there are charts to draw) and render process in the background,
+    if they are not running: each starts once per process, and they start side by side."""
+    if charts:
+        svg.exporter().start()
+    pdf.worker().start()
+
+
+def make_pdf(
+    data: ReportData,
+    *,
+    limit: float | None = None,
+    generated_at: datetime | None = None,
+    timings: dict[str, float] | None = None,
+) -> pdf.Rendered:
+    """Charts, then HTML, then PDF. The limit covers building and exporting the charts and rendering the
+    PDF (and any wait for another report's render); starting Chromium and the render process, once per
+    process, is bounded separately (svg.START_LIMIT, pdf.START_LIMIT) and they start side by side.
+    `timings`, if given, gets the seconds of each stage."""
+    limit = time_limit() if limit is None else limit
+    timings = {} if timings is None else timings
+    exporter, worker = svg.exporter(), pdf.worker()
+    warm_up(charts=bool(data.groups))
+    try:
+        began = time.monotonic()
+        data.build_charts()
+        drawn = [chart for group in data.groups for chart in group.charts if chart.has_figures]
+        waited = 0.0
+        if drawn:
+            before = time.monotonic()
+            exporter.wait_ready()  # at once when running; else bounded by svg.START_LIMIT, not by `limit`
+            waited = time.monotonic() - before
+        deadline = began + waited + limit
+        svgs: list[str] = []
+        if drawn:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise svg.ChartExportTimeout("no time left for the charts")
+            svgs = exporter.export([svg.figure_dict(chart.json()) for chart in drawn], timeout=remaining)
+        by_chart = dict(zip(map(id, drawn), svgs, strict=True))
+        for group in data.groups:
+            group.images = [
+                svg_data_url(by_chart[id(chart)]) if id(chart) in by_chart else None for chart in group.charts
+            ]
+        charted = time.monotonic()
+        html = render_html(data, generated_at or datetime.now(UTC))
+        written = time.monotonic()
+        remaining = deadline - written
+        if remaining <= 0:
+            raise pdf.RenderTimeout("no time left for the PDF")
+        rendered = worker.render(html, timeout=remaining)
+        timings.update(
+            chromium_wait=waited,
+            charts=charted - began - waited,
+            html=written - charted,
+            pdf=time.monotonic() - written,
+        )
+        return rendered
+    except (svg.ChartExportTimeout, pdf.RenderTimeout) as exc:
+        raise ReportTimedOut(str(exc)) from exc
+    except (svg.ChartExportError, pdf.RenderError) as exc:
+        raise ReportUnavailable(str(exc)) from exc

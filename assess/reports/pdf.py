@@ -1,0 +1,235 @@
+"""HTML -> PDF with WeasyPrint: a locked-down URL fetcher, and a render process that can be killed.
+
+Safety. WeasyPrint fetches whatever the HTML and CSS point at (images, stylesheets, fonts, SVG
+references) through its URL fetcher. `StaticOnlyFetcher` serves only:
+
+- `data:` URLs (the charts are embedded as `data:image/svg+xml;base64,...`);
+- `file:` URLs of files inside the app's static folder (symlinks resolved first, so `..` or a link
+  cannot escape it).
+
+Everything else (http, https, ftp, file: anywhere else, unknown schemes) is refused without being
+opened, so there is no network access and no redirect to follow. User text never reaches this point as
+markup anyway: Jinja autoescapes it, so `<img src=...>` in evidence is printed as text and WeasyPrint
+never sees an element. The fetcher is the second line of defence. Every URL asked for is recorded and
+returned with the PDF, so tests (and logs) can see exactly what was fetched.
+
+Time limit. WeasyPrint cannot be interrupted from another thread, and a Python thread cannot be killed:
+a render that runs away in a thread would keep a core busy after the user had been told it failed. So
+rendering happens in a separate process (`RenderWorker`, running worker.py), started once per app
+process as a fresh interpreter (not a fork of a process that runs Chromium's driver thread, and not
+multiprocessing's spawn, which would re-run the parent's main script) and reused for every report.
+The parent waits at most the time limit for the answer; past it the process is killed (SIGKILL), the
+caller gets `RenderTimeout`, and the next report starts a fresh process. Nothing is left running.
+Starting the process (about a second: importing WeasyPrint) is done once and is not counted
+against a report's limit; it has its own limit, START_LIMIT.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+START_LIMIT = 60.0  # seconds for the render process to start (importing WeasyPrint, loading fonts)
+STATIC_FOLDER = Path(__file__).resolve().parent.parent / "static"
+# Options for every report: PDF/UA-1 (WeasyPrint tags the PDF, sets the language, the title as the window
+# title, and the PDF/UA identification in the XMP metadata).
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
+class RenderError(RuntimeError):
+    """WeasyPrint failed, or the render process died."""
+
+
+class RenderTimeout(RenderError):
+    """The render took longer than the time allowed; the process was killed."""
+
+
+# -- Rendering --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    requested: tuple[str, ...] = ()  # every URL the fetcher was asked for (data: URLs cut short)
+    refused: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+
+
+def render_in_this_process(html: str, static_folder: Path = STATIC_FOLDER, **options: Any) -> Rendered:
+    """Render now, in this process, with no time limit (for tests and tools; the app uses RenderWorker)."""
+    from .worker import render
+
+    pdf, requested, refused, seconds = render(html, static_folder, {**PDF_OPTIONS, **options})
+    return Rendered(pdf, tuple(requested), tuple(refused), seconds)
+
+
+@dataclass
+class RenderWorker:
+    """One render process, started once and reused; killed at the time limit and restarted on next use.
+    One render at a time: a second request waits its turn, and the wait counts against its limit."""
+
+    static_folder: Path = STATIC_FOLDER
+    _process: subprocess.Popen[bytes] | None = None
+    _to_worker: Connection | None = None
+    _from_worker: Connection | None = None
+    _pid: int | None = None  # the parent's pid when started (a forked child must start its own)
+    _ready: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _start_lock: threading.RLock = field(default_factory=threading.RLock)
+    starts: int = 0
+    killed: int = 0
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self._process
+
+    def alive(self) -> bool:
+        return self._process is not None and self._pid == os.getpid() and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the process if it is not running (without waiting for it to be ready)."""
+        with self._start_lock:
+            if self.alive():
+                return
+            self._discard()
+            job_read, job_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            try:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-I",
+                        str(WORKER_SCRIPT),
+                        str(job_read),
+                        str(answer_write),
+                        str(self.static_folder),
+                    ],
+                    pass_fds=(job_read, answer_write),
+                    stdin=subprocess.DEVNULL,
+                    close_fds=True,
+                )
+            except BaseException:
+                for fd in (job_read, job_write, answer_read, answer_write):
+                    os.close(fd)
+                raise
+            os.close(job_read)
+            os.close(answer_write)
+            self._process = process
+            self._to_worker = Connection(job_write, readable=False)
+            self._from_worker = Connection(answer_read, writable=False)
+            self._pid = os.getpid()
+            self._ready = False
+            self.starts += 1
+
+    def wait_ready(self, timeout: float = START_LIMIT) -> None:
+        with self._start_lock:
+            self.start()
+            if self._ready:
+                return
+            answers = self._from_worker
+            assert answers is not None
+            if not answers.poll(timeout):
+                self._kill()
+                raise RenderError(f"the PDF render process did not start within {timeout:.0f} seconds")
+            try:
+                status, detail = answers.recv()
+            except (EOFError, OSError):
+                self._discard()
+                raise RenderError("the PDF render process stopped while starting") from None
+            if status != "ready":
+                self._discard()
+                raise RenderError(f"the PDF render process could not start: {detail}")
+            self._ready = True
+
+    def render(self, html: str, *, timeout: float, **options: Any) -> Rendered:
+        """The PDF, or RenderTimeout after `timeout` seconds (the process is then killed). Starting the
+        process, when it is not running, is not counted."""
+        waiting_since = time.monotonic()
+        if not self._lock.acquire(timeout=max(timeout, 0)):
+            raise RenderTimeout(f"waited {timeout:.1f} seconds for another report to finish")
+        try:
+            starting = time.monotonic()
+            self.wait_ready()
+            deadline = waiting_since + timeout + (time.monotonic() - starting)
+            jobs, answers = self._to_worker, self._from_worker
+            assert jobs is not None and answers is not None
+            try:
+                jobs.send((html, {**PDF_OPTIONS, **options}))
+            except OSError:
+                self._discard()
+                raise RenderError("the PDF render process had stopped") from None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not answers.poll(remaining):
+                self._kill()
+                raise RenderTimeout(f"the PDF took longer than {timeout:.1f} seconds")
+            try:
+                status, detail = answers.recv()
+            except (EOFError, OSError):
+                self._discard()
+                raise RenderError("the PDF render process stopped during the render") from None
+            if status != "ok":
+                raise RenderError(f"WeasyPrint failed: {detail}")
+            pdf, requested, refused, seconds = detail
+            return Rendered(pdf, tuple(requested), tuple(refused), seconds)
+        finally:
+            self._lock.release()
+
+    def _kill(self) -> None:
+        process = self._process
+        if process is not None and self._pid == os.getpid() and process.poll() is None:
+            process.kill()
+            process.wait(10)
+            self.killed += 1
+        self._discard()
+
+    def _discard(self) -> None:
+        for connection in (self._to_worker, self._from_worker):
+            if connection is not None:
+                connection.close()
+        process = self._process
+        if process is not None and self._pid == os.getpid() and process.poll() is None:
+            process.kill()  # never leave one behind
+            process.wait(10)
+        self._process = self._to_worker = self._from_worker = self._pid = None
+        self._ready = False
+
+    def stop(self) -> None:
+        """Ask the process to finish, then make sure it has."""
+        with self._start_lock:
+            if self._to_worker is not None and self.alive():
+                try:
+                    self._to_worker.send(None)
+                    assert self._process is not None
+                    self._process.wait(5)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            self._kill()
+
+
+_worker: RenderWorker | None = None
+_worker_lock = threading.Lock()
+
+
+def worker() -> RenderWorker:
+    """This process's render worker (the process itself starts on first use)."""
+    global _worker
+    with _worker_lock:
+        if _worker is None:
+            _worker = RenderWorker()
+            import atexit
+
+            atexit.register(_worker.stop)
+        return _worker

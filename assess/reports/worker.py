@@ -1,0 +1,82 @@
+"""The PDF render process: WeasyPrint with the locked-down fetcher, one job at a time.
+
+Started by pdf.RenderWorker as `python -I assess/reports/worker.py <read fd> <write fd> <static folder>`:
+a script, not `-m assess.reports.worker`, so that the process imports WeasyPrint and nothing of the app
+(importing the `assess` package would pull in Flask, SQLAlchemy and the rest: seconds, for nothing).
+It imports only the standard library, WeasyPrint and fetcher.py (which imports nothing of the app
+either). Jobs and answers are plain tuples pickled over two pipes (multiprocessing.connection).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+if __package__:
+    from .fetcher import StaticOnlyFetcher
+else:  # run as a script: fetcher.py sits next to this file (appended, so nothing else is shadowed)
+    sys.path.append(str(Path(__file__).resolve().parent))
+    from fetcher import StaticOnlyFetcher  # type: ignore[no-redef]
+
+# Loads WeasyPrint's code paths and the fonts a report uses (regular, bold, monospace, and text in an SVG),
+# so that the first real report does not pay for them. It runs while Chromium starts.
+WARM_UP = (
+    "<html lang='en'><title>warm-up</title><body style='font-family: \"Liberation Sans\", \"DejaVu Sans\"'>"
+    "<h1>Warm-up – 1.0</h1><p>Text <strong>bold</strong> <span style='font-family: \"DejaVu Sans Mono\"'>0f</span>"
+    "</p><table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
+    "<img alt='chart' src='data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRo"
+    "PSIxMDAiIGhlaWdodD0iMjAiPjx0ZXh0IHg9IjAiIHk9IjE1IiBmb250LWZhbWlseT0iTGliZXJhdGlvbiBTYW5zIj4xLjA8L3RleHQ+PC9zdmc+'>"
+    "</body></html>"
+)
+
+
+def _short(url: str) -> str:
+    return url[:60] + "…" if url.startswith("data:") and len(url) > 60 else url
+
+
+def render(html: str, static_folder: Path, options: dict[str, Any]) -> tuple[bytes, list[str], list[str], float]:
+    """(PDF, URLs the fetcher was asked for, URLs it refused, seconds)."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    fetcher = StaticOnlyFetcher(static_folder)
+    document = HTML(string=html, base_url=static_folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf(**options)
+    return pdf, [_short(url) for url in fetcher.requested], list(fetcher.refused), time.perf_counter() - started
+
+
+def serve(incoming: Connection, outgoing: Connection, static_folder: Path) -> None:
+    """Warm up (WeasyPrint's imports and fonts), say ready, then render jobs until told to stop."""
+    try:
+        render(WARM_UP, static_folder, {})
+        outgoing.send(("ready", os.getpid()))
+    except Exception as exc:  # noqa: BLE001  (reported to the parent)
+        outgoing.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    while True:
+        try:
+            job = incoming.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        html, options = job
+        try:
+            outgoing.send(("ok", render(html, static_folder, options)))
+        except Exception as exc:  # noqa: BLE001  (reported to the parent, which logs it)
+            outgoing.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def main(argv: list[str]) -> None:
+    logging.basicConfig(level=logging.WARNING, format="report-renderer: %(levelname)s %(name)s: %(message)s")
+    read_fd, write_fd, folder = int(argv[1]), int(argv[2]), Path(argv[3])
+    serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), folder)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,556 @@
+"""The PDF report of a submitted assessment (issue 6): what it holds, who may download it, that user text
+stays text and nothing is fetched, the time limit, and the cache.
+
+Making a report starts Debian's Chromium (for the charts) and a WeasyPrint process once for this module;
+they are stopped at the end. The app is this module's own (fresh database, same migrations) so that the
+`reports` blueprint can be registered on it before its first request, whether or not create_app does
+so already.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from pypdf import PdfReader
+
+from assess.reports import build, pdf, svg
+from assess.reports.routes import bp as reports_bp
+from tests.conftest import Factory, build_app, sign_in
+from tests.databases import fresh_database
+from tests.integration.helpers import IsolatedClient, h1, location, main, page, text_of
+
+PERIOD = "2025-26"
+A4 = (595.28, 841.89)  # points
+MALICIOUS = (
+    '<img src="http://127.0.0.1:9/x">',
+    '<link rel="stylesheet" href="file:///etc/passwd">',
+    "<style>body { background: url(http://127.0.0.1:9/style.png) }</style>",
+    "@import url(http://127.0.0.1:9/import.css);",
+)
+
+
+# -- The app, with the blueprint registered before any request ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """Overrides the session app for this module (conftest's fixtures then use this one)."""
+    with fresh_database(tmp_path_factory.mktemp("pdf-db"), "pdf") as url:
+        application = build_app(url, WTF_CSRF_ENABLED=False, REPORT_TIME_LIMIT=180)
+        if "reports" not in application.blueprints:  # until create_app registers it
+            application.register_blueprint(reports_bp)
+        application.test_client_class = IsolatedClient
+        yield application
+        svg.exporter().stop()
+        pdf.worker().stop()
+        with application.app_context():
+            from assess.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def own_cache(app_ctx: Flask, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app_ctx.config, "REPORT_CACHE_DIR", str(tmp_path / "report-cache"))
+
+
+def new_client(app: Flask) -> IsolatedClient:
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+# -- Data: a site with an assessment and enough peers for benchmarks ---------------------------------------
+
+
+def submit(make: Factory, site: Any, user: Any, choices: dict[str, str], evidence: dict[str, str]) -> Any:
+    from assess.data.assessments import save_answers, submit_assessment
+    from assess.scoring import score_assessment
+
+    assessment = make.draft(site, user, PERIOD)
+    save_answers(assessment, choices, evidence, user)
+    submit_assessment(assessment, user, score_assessment(make.questionnaire().definition, assessment.answer_map()))
+    return assessment
+
+
+def varied_answers(make: Factory, shift: int = 0) -> dict[str, str]:
+    """Different levels in different areas, so the strongest and weakest areas differ."""
+    definition = make.questionnaire().definition
+    choices = {}
+    for index, domain in enumerate(definition.domains):
+        for number, question in enumerate(domain.questions):
+            levels = sorted(option.level for option in question.options)
+            choices[question.id] = str(levels[(index + number + shift) % len(levels)])
+    return choices
+
+
+def add_peers(make: Factory, count: int, category: str | None = None, shift: int = 1) -> list[Any]:
+    sites = [make.site(category=category) for _ in range(count)]
+    submitter = make.user("governor", sites=tuple(sites))
+    for number, site in enumerate(sites):
+        submit(make, site, submitter, varied_answers(make, shift + number), {})
+    return sites
+
+
+@pytest.fixture()
+def alpha(make: Factory) -> Any:
+    return make.site(code="GOV-A", name="HMP Alpha", category="Category C")
+
+
+@pytest.fixture()
+def ada(make: Factory, alpha: Any) -> Any:
+    return make.user("governor", sites=(alpha,), email="ada@example.org", name="Ada Governor")
+
+
+@pytest.fixture()
+def ada_client(app_ctx: Flask, ada: Any) -> IsolatedClient:
+    return sign_in(new_client(app_ctx), ada)  # type: ignore[return-value]
+
+
+@pytest.fixture()
+def peers(make: Factory) -> list[Any]:
+    """Six other North West prisons (national and region groups shown, identical members), two of them
+    Category C like Alpha (so the category group is hidden: too few)."""
+    return add_peers(make, 4) + add_peers(make, 2, category="Category C", shift=5)
+
+
+def first_question_ids(make: Factory, count: int) -> list[str]:
+    definition = make.questionnaire().definition
+    return [domain.questions[0].id for domain in definition.domains[:count]]
+
+
+@pytest.fixture()
+def assessment(make: Factory, alpha: Any, ada: Any, peers: list[Any]) -> Any:
+    evidence = dict(zip(first_question_ids(make, 2), ["Minutes of the council, March.", "Budget line 4."], strict=True))
+    return submit(make, alpha, ada, varied_answers(make), evidence)
+
+
+# -- Reading a PDF --------------------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(page.extract_text() or "" for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    """White space collapsed, and none after a hyphen (a line may break after 'lived-')."""
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip()
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def pdftotext(data: bytes) -> str:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is missing: install poppler-utils")
+    result = subprocess.run([tool, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def download(client: IsolatedClient, assessment_id: int, query: str = "") -> Any:
+    response = client.get(f"/assessments/{assessment_id}/report.pdf{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "application/pdf"
+    return response
+
+
+# -- What the report holds -------------------------------------------------------------------------------------
+
+
+def test_report_holds_the_results_benchmarks_and_method_and_is_accessible(ada_client, assessment, make):
+    response = download(ada_client, assessment.id)
+    data = response.get_data()
+    assert data.startswith(b"%PDF-1.7")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "GOV-A-2025-26" in response.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(data))
+    definition = make.questionnaire().definition
+
+    # A4, every page.
+    for each in reader.pages:
+        width, height = float(each.mediabox.width), float(each.mediabox.height)
+        assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+
+    # Metadata: title, author, language; tagged (PDF/UA-1).
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Service user involvement results: HMP Alpha, 2025-26"
+    assert reader.metadata.author == "HMP Alpha"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/MarkInfo"]["/Marked"] in (True, "true")
+    assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] in (True, "true")
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp and b"1" in xmp
+
+    # A bookmark for each section and each area.
+    titles = outline_titles(reader)
+    for heading in (
+        "Service user involvement results",
+        "Summary",
+        "Each area in detail",
+        "How you compare with similar sites",
+        "Appendix: how this report was worked out",
+    ):
+        assert heading in titles
+    for domain in definition.domains:
+        assert domain.title in titles
+    assert "Compared with: All prisons" in titles
+
+    # Text: the site, the period, every area with its level, the benchmarks and the method.
+    text = squash(pdf_text(data))
+    assert "HMP Alpha" in text and "2025-26" in text and "1 April 2025 to 31 March 2026" in text
+    assert "Submitted by Ada Governor" in text
+    assert f"{definition.title}, version {definition.version}" in text
+    from assess.common.questionnaires import registry
+
+    assert registry().loaded(definition.id, definition.version).content_hash in text.replace(" ", "")
+    for domain in definition.domains:
+        assert domain.title in text
+    assert "Strongest area" in text or "Strongest areas" in text
+    assert "Minutes of the council, March." in text
+    assert "Compared with: All prisons" in text
+    assert "Prisons in the same category (Category C)" in text  # hidden group, with its reason
+    assert "Only 2 other sites in this group submitted an assessment" in text
+    assert "Only groups of at least 5 other sites are shown." in text
+    assert re.search(r"Page 1 of \d+", text)
+
+    # pdftotext (poppler) reads it too: the running header, the areas and a chart table's caption.
+    poppler = squash(pdftotext(data))
+    assert "HMP Alpha, 2025-26" in poppler
+    for domain in definition.domains:
+        assert domain.title in poppler
+    assert "How many peers are at each level: All prisons" in poppler
+
+
+def results_tables(soup: BeautifulSoup) -> dict[str, list[list[str]]]:
+    """Every table on the results page: caption -> rows of cell text (header row left out)."""
+    tables = {}
+    for table in main(soup).find_all("table"):
+        caption = text_of(table.find("caption"))
+        rows = [[text_of(cell) for cell in row.find_all(["th", "td"])] for row in table.find("tbody").find_all("tr")]
+        tables[caption] = rows
+    return tables
+
+
+@pytest.mark.parametrize("group", [None, "region"])
+def test_report_numbers_are_the_results_page_numbers(ada_client, assessment, group):
+    query = "" if group is None else f"?group={group}"
+    web = page(ada_client.get(f"/assessments/{assessment.id}/results{query}"))
+    tables = results_tables(web)
+    text = squash(pdf_text(download(ada_client, assessment.id, query).get_data()))
+
+    # Overall, and each area's score and level, as the results page shows them.
+    overall = text_of(web.select_one(".govuk-inset-text"))
+    level, score = overall.split("Overall score")
+    assert squash(level) in text
+    assert f"Overall score{score}" in text
+    areas = tables["Your level in each area"]
+    assert len(areas) == 12
+    for area, score, level in areas:
+        assert squash(f"{area} {score} {level}") in text, (area, score, level)
+        assert squash(f"Level: {level}, score {score}") in text
+
+    # Each chart's table, row by row, for the group the page shows.
+    chart_tables = {caption: rows for caption, rows in tables.items() if ":" in caption}
+    assert len(chart_tables) == 3
+    expected_group = "All prisons" if group is None else "Prisons in North West"
+    assert all(caption.endswith(expected_group) for caption in chart_tables)
+    for caption, rows in chart_tables.items():
+        assert squash(caption) in text
+        for row in rows:
+            assert squash(" ".join(row)) in text, (caption, row)
+
+    # The page's sentence about the overall position in the group.
+    position = web.find("dt", string=re.compile("Your overall position"))
+    assert position is not None
+    assert squash(text_of(position.find_next_sibling("dd"))) in text
+
+
+def test_every_group_with_group_all(ada_client, assessment):
+    data = download(ada_client, assessment.id, "?group=all").get_data()
+    text = squash(pdf_text(data))
+    assert "Compared with: All prisons" in text and "Compared with: Prisons in North West" in text
+    titles = outline_titles(PdfReader(io.BytesIO(data)))
+    assert titles.count("How many peers are at each level") == 2
+
+
+# -- Who may download it ------------------------------------------------------------------------------------
+
+
+def test_a_governor_of_another_site_gets_404(app_ctx, make, assessment):
+    other = make.user("governor", sites=(make.site(code="GOV-B", name="HMP Beta"),))
+    client = sign_in(new_client(app_ctx), other)
+    response = client.get(f"/assessments/{assessment.id}/report.pdf")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_signed_out_people_are_sent_to_sign_in(app_ctx, assessment):
+    response = new_client(app_ctx).get(f"/assessments/{assessment.id}/report.pdf")
+    assert response.status_code == 302
+    assert location(response).startswith("/sign-in?next=")
+
+
+def test_other_audiences_are_refused(audience_client, assessment):
+    response = audience_client("inspector").get(f"/assessments/{assessment.id}/report.pdf")
+    assert response.status_code == 403
+
+
+def test_a_draft_has_no_report_yet(ada_client, make, alpha, ada):
+    draft = make.draft(alpha, ada, "2026-27")
+    response = ada_client.get(f"/assessments/{draft.id}/report.pdf")
+    assert response.status_code == 302
+    assert location(response) == f"/assessments/{draft.id}"
+
+
+def test_an_unknown_assessment_is_404(ada_client):
+    assert ada_client.get("/assessments/999999/report.pdf").status_code == 404
+
+
+# -- User text stays text, and nothing is fetched ----------------------------------------------------------------
+
+
+@pytest.fixture()
+def listener() -> Iterator[socket.socket]:
+    """A listening socket on a free local port: any connection attempt would be queued here."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def nothing_connected(server: socket.socket) -> bool:
+    try:
+        connection, _ = server.accept()
+    except BlockingIOError:
+        return True
+    connection.close()
+    return False
+
+
+@pytest.fixture()
+def fetch_log(monkeypatch: pytest.MonkeyPatch) -> list[pdf.Rendered]:
+    """Every render's result, with the URLs its fetcher was asked for (recorded in the render process)."""
+    rendered: list[pdf.Rendered] = []
+    original = build.make_pdf
+
+    def spy(*args: Any, **kwargs: Any) -> pdf.Rendered:
+        result = original(*args, **kwargs)
+        rendered.append(result)
+        return result
+
+    monkeypatch.setattr(build, "make_pdf", spy)
+    return rendered
+
+
+def test_evidence_with_html_is_printed_as_text_and_nothing_is_fetched(
+    ada_client, make, alpha, ada, peers, listener, fetch_log
+):
+    port = listener.getsockname()[1]
+    local = (
+        f'<img src="http://127.0.0.1:{port}/evidence.png">',
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/evidence.css">',
+        f"<style>@import url(http://127.0.0.1:{port}/import.css); p {{ color: red }}</style>",
+    )
+    texts = [*MALICIOUS, *local]
+    evidence = dict(zip(first_question_ids(make, len(texts)), texts, strict=True))
+    assessment = submit(make, alpha, ada, varied_answers(make), evidence)
+
+    data = download(ada_client, assessment.id).get_data()
+
+    text = squash(pdf_text(data))
+    poppler = squash(pdftotext(data))
+    for item in texts:
+        assert squash(item) in text, item
+        assert squash(item) in poppler, item
+    assert nothing_connected(listener)
+    assert len(fetch_log) == 1
+    requested = fetch_log[0].requested
+    assert requested, "the charts are fetched as data: URLs"
+    assert all(url.startswith("data:image/svg+xml;base64,") for url in requested), requested
+    assert fetch_log[0].refused == ()
+
+
+# -- The time limit --------------------------------------------------------------------------------------------
+
+
+TINY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(svg.SvgExporter, "wait_ready", lambda self, timeout=0: None)
+    monkeypatch.setattr(svg.SvgExporter, "export", lambda self, figures, timeout, width=0: [TINY_SVG] * len(figures))
+
+
+def assert_unavailable_page(response: Any) -> None:
+    assert response.status_code == 503
+    assert response.mimetype == "text/html"
+    assert response.headers["Retry-After"] == "60"
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "Error:" not in body
+    soup = page(response)
+    assert h1(soup) == "Sorry, your report could not be made"
+    assert soup.select_one("main .govuk-grid-row") is not None  # the GOV.UK page template
+    assert soup.find("a", string=re.compile("see your results")) is not None
+
+
+def test_a_render_past_the_time_limit_shows_a_clear_page_and_the_render_process_is_killed(
+    ada_client, assessment, monkeypatch
+):
+    quick_charts(monkeypatch)
+    worker = pdf.worker()
+    worker.wait_ready()  # started before the clock, as in production after the first report
+    process = worker.process
+    assert process is not None and process.poll() is None
+    killed_before = worker.killed
+
+    # A renderer that has only 0.2 seconds (a report takes seconds): the render process is killed.
+    original = pdf.RenderWorker.render
+    tiny = {"limit": 0.2}
+
+    def limited(self: pdf.RenderWorker, html: str, *, timeout: float, **options: Any) -> pdf.Rendered:
+        return original(self, html, timeout=tiny.get("limit", timeout), **options)
+
+    monkeypatch.setattr(pdf.RenderWorker, "render", limited)
+    started = time.monotonic()
+    response = ada_client.get(f"/assessments/{assessment.id}/report.pdf")
+    assert time.monotonic() - started < 15
+
+    assert_unavailable_page(response)
+    assert "took too long" in text_of(main(page(response)))
+    assert worker.killed == killed_before + 1
+    assert process.poll() is not None, "the render process must not be left running"
+    assert worker.process is None
+
+    # Nothing was cached, and the next report (with time to spare) starts a new render process.
+    tiny.clear()
+    again = download(ada_client, assessment.id)
+    assert again.headers["X-Report-Cache"] == "miss"
+    assert worker.process is not None and worker.process.pid != process.pid
+
+
+def test_a_tiny_configured_time_limit_shows_the_same_page(app_ctx, ada_client, assessment, monkeypatch):
+    quick_charts(monkeypatch)
+    monkeypatch.setitem(app_ctx.config, "REPORT_TIME_LIMIT", 0.01)
+    response = ada_client.get(f"/assessments/{assessment.id}/report.pdf")
+    assert_unavailable_page(response)
+    assert not pdf.worker().process or pdf.worker().process.poll() is None or pdf.worker().process is None
+
+
+def test_charts_past_the_time_limit_show_the_same_page(ada_client, assessment, monkeypatch):
+    def too_slow(self: Any, figures: Any, timeout: float, width: int = 0) -> list[str]:
+        raise svg.ChartExportTimeout("charts took longer than 0.1 seconds")
+
+    monkeypatch.setattr(svg.SvgExporter, "wait_ready", lambda self, timeout=0: None)
+    monkeypatch.setattr(svg.SvgExporter, "export", too_slow)
+    assert_unavailable_page(ada_client.get(f"/assessments/{assessment.id}/report.pdf"))
+
+
+def test_no_chromium_shows_the_unavailable_page(ada_client, assessment, monkeypatch):
+    def missing(self: Any, timeout: float = 0) -> None:
+        raise svg.ChartExportError("Could not start Chromium for the charts")
+
+    monkeypatch.setattr(svg.SvgExporter, "wait_ready", missing)
+    response = ada_client.get(f"/assessments/{assessment.id}/report.pdf")
+    assert_unavailable_page(response)
+    assert "There is a problem making PDF reports" in text_of(main(page(response)))
+
+
+# -- The cache ------------------------------------------------------------------------------------------------
+
+
+def test_a_second_download_is_the_same_file_from_the_cache_and_a_new_peer_makes_a_new_report(
+    ada_client, assessment, make, monkeypatch
+):
+    made: list[int] = []
+    original = build.make_pdf
+
+    def counting(*args: Any, **kwargs: Any) -> pdf.Rendered:
+        made.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build, "make_pdf", counting)
+
+    first = download(ada_client, assessment.id)
+    assert first.headers["X-Report-Cache"] == "miss"
+
+    started = time.perf_counter()
+    second = download(ada_client, assessment.id)
+    hit_seconds = time.perf_counter() - started
+    assert second.headers["X-Report-Cache"] == "hit"
+    assert second.get_data() == first.get_data()
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert len(made) == 1
+    assert hit_seconds < 3, hit_seconds  # a file read and the benchmark queries; no render
+
+    # A seventh North West prison submits: the group's figures change, so does the report.
+    add_peers(make, 1, shift=3)
+    third = download(ada_client, assessment.id)
+    assert third.headers["X-Report-Cache"] == "miss"
+    assert third.headers["ETag"] != first.headers["ETag"]
+    assert third.get_data() != first.get_data()
+    assert len(made) == 2
+    assert "Other sites in the group 7" in squash(pdf_text(third.get_data()))
+
+
+def test_a_group_choice_is_its_own_report(ada_client, assessment):
+    national = download(ada_client, assessment.id)
+    region = download(ada_client, assessment.id, "?group=region")
+    assert national.headers["ETag"] != region.headers["ETag"]
+    assert region.headers["X-Report-Cache"] == "miss"
+
+
+# -- One exporter per process ------------------------------------------------------------------------------
+
+
+def test_the_chart_exporter_is_started_once_and_reused(ada_client, assessment):
+    exporter = svg.exporter()
+    download(ada_client, assessment.id, "?group=region")
+    starts, figures = exporter.starts, exporter.figures
+    download(ada_client, assessment.id, "?group=all")
+    assert exporter.starts == starts
+    assert exporter.figures == figures + 6
+    assert exporter.running
+
+
+def test_charts_past_their_limit_stop_chromium_and_leave_nothing_running():
+    exporter = svg.SvgExporter()
+    try:
+        exporter.wait_ready()
+        browser = exporter._kaleido
+        process = browser.subprocess
+        figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"height": 300}}
+        assert exporter.export([figure], timeout=60)[0].startswith("<svg")
+        with pytest.raises(svg.ChartExportTimeout):
+            exporter.export([figure] * 20, timeout=0.001)
+        assert not exporter.running
+        assert process.poll() is not None, "Chromium must not be left running"
+        assert exporter.export([figure], timeout=60)[0].startswith("<svg")  # a new one starts
+        assert exporter.starts == 2
+    finally:
+        exporter.stop()
