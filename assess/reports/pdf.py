@@ -62,7 +62,8 @@ class Rendered:
     pdf: bytes
     requested: tuple[str, ...] = ()  # every URL the fetcher was asked for (data: URLs cut short)
     refused: tuple[str, ...] = ()
-    seconds: float = 0.0
+    seconds: float = 0.0  # in the render process
+    cpu_seconds: float = 0.0  # CPU time of the render process for this PDF
 
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
@@ -72,8 +73,8 @@ def render_in_this_process(html: str, static_folder: Path = STATIC_FOLDER, **opt
     """Render now, in this process, with no time limit (for tests and tools; the app uses RenderWorker)."""
     from .worker import render
 
-    pdf, requested, refused, seconds = render(html, static_folder, {**PDF_OPTIONS, **options})
-    return Rendered(pdf, tuple(requested), tuple(refused), seconds)
+    pdf, requested, refused, seconds, cpu = render(html, static_folder, {**PDF_OPTIONS, **options})
+    return Rendered(pdf, tuple(requested), tuple(refused), seconds, cpu)
 
 
 @dataclass
@@ -182,8 +183,8 @@ class RenderWorker:
                 raise RenderError("the PDF render process stopped during the render") from None
             if status != "ok":
                 raise RenderError(f"WeasyPrint failed: {detail}")
-            pdf, requested, refused, seconds = detail
-            return Rendered(pdf, tuple(requested), tuple(refused), seconds)
+            pdf, requested, refused, seconds, cpu = detail
+            return Rendered(pdf, tuple(requested), tuple(refused), seconds, cpu)
         finally:
             self._lock.release()
 

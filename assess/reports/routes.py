@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -35,9 +36,13 @@ def _prewarm(state: BlueprintSetupState) -> None:
     if not state.app.config.get("REPORT_PREWARM"):
         return
 
+    started: set[int] = set()  # the processes (pids) that have started them: once each
+
     @state.app.before_request
     def start_report_helpers() -> None:
-        build.warm_up()
+        if os.getpid() not in started:
+            started.add(os.getpid())
+            build.warm_up()
 
 
 # One render at a time per report in this process: a second click waits for the first and then reads the

@@ -39,15 +39,16 @@ def _short(url: str) -> str:
     return url[:60] + "…" if url.startswith("data:") and len(url) > 60 else url
 
 
-def render(html: str, static_folder: Path, options: dict[str, Any]) -> tuple[bytes, list[str], list[str], float]:
-    """(PDF, URLs the fetcher was asked for, URLs it refused, seconds)."""
+def render(html: str, static_folder: Path, options: dict[str, Any]) -> tuple[bytes, list[str], list[str], float, float]:
+    """(PDF, URLs the fetcher was asked for, URLs it refused, seconds, CPU seconds)."""
     from weasyprint import HTML
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     fetcher = StaticOnlyFetcher(static_folder)
     document = HTML(string=html, base_url=static_folder.resolve().as_uri() + "/", url_fetcher=fetcher)
     pdf = document.write_pdf(**options)
-    return pdf, [_short(url) for url in fetcher.requested], list(fetcher.refused), time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return pdf, [_short(url) for url in fetcher.requested], list(fetcher.refused), seconds, cpu
 
 
 def serve(incoming: Connection, outgoing: Connection, static_folder: Path) -> None:
