@@ -39,7 +39,7 @@ db: install ## Apply migrations to the database (SQLite under instance/ unless D
 demo: db ## Load the demo data (when the database has no accounts yet)
 	$(FLASK) demo seed --if-empty
 
-run: demo ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
+run: demo browser ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
 	@echo "Serving SUI Assess on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

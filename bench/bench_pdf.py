@@ -1,5 +1,5 @@
 """Time the PDF report of an assessment, cold and warm, and measure its peak memory. Not a test: it prints a
-table and can write what it measured as JSON. docs/benchmarks-pdf.md has the method and the results.
+table and can write what it measured as JSON. docs/benchmarks.md ("PDF report") has the results.
 
     .venv/bin/python bench/bench_pdf.py [--db sqlite|postgresql] [--runs 7] [--cold-runs 3]
         [--site DEMO-FWR] [--groups chosen,all] [--json bench/results/pdf.json]
