@@ -4,7 +4,7 @@ assessments, on SQLite and PostgreSQL. Not a test: it prints a table and writes 
 
     .venv/bin/python bench/bench_benchmarks.py [--db sqlite|postgresql|sqlite,postgresql]
         [--sizes 1000,10000,100000] [--shapes history,sites] [--runs 30] [--page-runs 10]
-        [--json bench/results/latest.json]
+        [--baseline] [--json bench/results/latest.json]
 
 PostgreSQL needs TEST_DATABASE_URL (a role that may CREATE DATABASE), as the test suite does; each
 size gets a fresh database, dropped afterwards.
@@ -29,6 +29,9 @@ function, population band) and its assessment in the latest period:
     3 untimed, then --page-runs timed: median.
 The SQL that (a) runs is captured and its plans recorded (EXPLAIN QUERY PLAN on SQLite,
 EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL).
+
+With --baseline, (a) again and as it was before (two queries per peer group, bench/experiments.py), with
+the indexes the migrations make and then with the indexes as they were before.
 """
 
 from __future__ import annotations
@@ -69,9 +72,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--page-runs", type=int, default=10, help="timed requests of the results page")
     parser.add_argument("--json", type=Path, help="write everything measured here")
     parser.add_argument(
-        "--experiments",
+        "--baseline",
         action="store_true",
-        help="also time the proposed changes (bench/experiments.py): one-pass group counts, covering indexes",
+        help="also time the way it was before (bench/experiments.py): per-group counts, the old indexes",
     )
     return parser.parse_args()
 
@@ -162,10 +165,10 @@ def load(app: Any, shape: str, size: int) -> dict[str, Any]:
         )
         loaded_in = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
-            # What autovacuum would soon do after a load this size; the app never runs ANALYZE on SQLite.
-            with db.engine.connect() as connection:
-                connection.execute(text("ANALYZE"))
-                connection.commit()
+            # What autovacuum soon does after a load this size (statistics, and the visibility map that
+            # index-only scans need); the app never runs ANALYZE on SQLite, so neither does this.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
         counts = {
             "assessments": db.session.scalar(select(func.count()).select_from(AssessmentScore)),
             "domain_scores": db.session.scalar(select(func.count()).select_from(DomainScore)),
@@ -179,6 +182,7 @@ def time_benchmarks(app: Any, runs: int) -> dict[str, Any]:
     from sqlalchemy import select
 
     from assess.common.questionnaires import registry
+    from assess.data import benchmarks as benchmark_data
     from assess.data.benchmarks import build_benchmarks, get_site_scores
     from assess.extensions import db
     from assess.models import AssessmentScore, Site
@@ -222,6 +226,12 @@ def time_benchmarks(app: Any, runs: int) -> dict[str, Any]:
             for statement, parameters in statements
             if "domain_scores" in statement or "GROUP BY" in statement.upper()
         ]
+        with queries.capture() as trend_statements:
+            benchmark_data.get_trend(site, own.questionnaire_id)
+        trend_plans = [
+            {"sql": statement, "plan": explain(db.engine, statement, parameters)}
+            for statement, parameters in trend_statements
+        ]
         result = {
             "assessment_id": assessment_id,
             "period": latest_period,
@@ -240,6 +250,7 @@ def time_benchmarks(app: Any, runs: int) -> dict[str, Any]:
             "min_ms": min(times) * 1000,
             "cpu_median_ms": statistics.median(cpu) * 1000,
             "plans": plans,
+            "trend_plans": trend_plans,
         }
         db.session.remove()
     return result
@@ -276,9 +287,10 @@ def _summary(times: list[float]) -> dict[str, float]:
     }
 
 
-def time_experiments(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
-    """The SQL of today's build_benchmarks against the proposed changes, on the same data; the indexes
-    are created last (this database is thrown away afterwards)."""
+def time_baseline(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
+    """The app's build_benchmarks against the way it was before (bench/experiments.py: two queries per peer
+    group), on the same data: first with the indexes the migrations make, then with the indexes as they
+    were before migration 5e1a7c3b9d20 (this database is thrown away afterwards)."""
     from unittest import mock
 
     from sqlalchemy import select
@@ -300,21 +312,21 @@ def time_experiments(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
         definition = reg.get(own.questionnaire_id, own.questionnaire_version)
         min_size = app.config["MIN_PEER_GROUP"]
         groups = groups_for(benchmark_data.attributes_of(site))
-        one_pass = experiments.OnePass()
 
         def build() -> Any:
             return benchmark_data.build_benchmarks(site, own, definition, reg, min_size)
 
         def per_group() -> Any:
-            return [benchmark_data.get_group_counts(site, group, own.period, own.questionnaire_id) for group in groups]
+            return experiments.per_group(site, groups, own.period, own.questionnaire_id)
 
         def together() -> Any:
-            return experiments.group_counts_one_pass(site, groups, own.period, own.questionnaire_id)
+            return benchmark_data.get_groups_counts(site, groups, own.period, own.questionnaire_id)
 
-        # The one-pass counts are the same counts.
-        expected = [experiments.as_plain(counts) for counts in per_group()]
-        found = together()
-        assert [experiments.as_plain(found[group.id]) for group in groups] == expected, "one-pass counts differ"
+        # The app's one-pass counts are the old per-group counts.
+        expected = {group_id: experiments.as_plain(counts) for group_id, counts in per_group().items()}
+        assert {group_id: experiments.as_plain(counts) for group_id, counts in together().items()} == expected, (
+            "one-pass counts differ from per-group counts"
+        )
 
         def stage(name: str) -> None:
             results[name] = {
@@ -322,25 +334,24 @@ def time_experiments(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
                 "group_counts_per_group": _summary(_timed(per_group, runs)),
                 "group_counts_one_pass": _summary(_timed(together, runs)),
             }
-            with mock.patch.object(benchmark_data, "get_group_counts", one_pass):
-                results[name]["build_benchmarks_one_pass"] = _summary(_timed(build, runs, one_pass.reset))
-                one_pass.reset()
+            with mock.patch.object(benchmark_data, "get_groups_counts", experiments.per_group):
+                results[name]["build_benchmarks_per_group"] = _summary(_timed(build, runs))
                 with queries.capture() as statements:
                     build()
-                results[name]["queries_per_run_one_pass"] = len(statements)
-            with queries.capture() as statements:
-                together()
-            results[name]["plans_one_pass"] = [
-                {"sql": sql, "plan": explain(db.engine, sql, parameters)} for sql, parameters in statements
-            ]
+                results[name]["queries_per_run_per_group"] = len(statements)
+                results[name]["plans_per_group"] = [
+                    {"sql": sql, "plan": explain(db.engine, sql, parameters)}
+                    for sql, parameters in statements
+                    if "GROUP BY" in sql.upper()
+                ][:2]
 
-        stage("as_is")
-        results["indexes"] = experiments.create_indexes()
-        stage("with_indexes")
+        stage("new_indexes")
+        experiments.use_old_indexes()
+        stage("old_indexes")
         with queries.capture() as statements:
-            per_group()
-        results["with_indexes"]["plans_per_group"] = [
-            {"sql": sql, "plan": explain(db.engine, sql, parameters)} for sql, parameters in statements[:2]
+            together()
+        results["old_indexes"]["plans_one_pass"] = [
+            {"sql": sql, "plan": explain(db.engine, sql, parameters)} for sql, parameters in statements
         ]
         db.session.remove()
     return results
@@ -422,7 +433,7 @@ def run_one(kind: str, shape: str, size: int, args: argparse.Namespace) -> dict[
             loaded = load(app, shape, size)
             benchmarks = time_benchmarks(app, args.runs)
             page = time_page(app, benchmarks["assessment_id"], args.page_runs)
-            experiments = time_experiments(app, benchmarks["assessment_id"], args.runs) if args.experiments else None
+            baseline = time_baseline(app, benchmarks["assessment_id"], args.runs) if args.baseline else None
             return {
                 "db": kind,
                 "server": server_version(app),
@@ -431,7 +442,7 @@ def run_one(kind: str, shape: str, size: int, args: argparse.Namespace) -> dict[
                 "load": loaded,
                 "benchmarks": benchmarks,
                 "page": page,
-                "experiments": experiments,
+                "baseline": baseline,
                 "loadavg_before": before,
                 "loadavg_after": os.getloadavg()[0],
             }
@@ -472,18 +483,17 @@ def main() -> None:
                     f"  [load {item['loadavg_before']:.1f}->{item['loadavg_after']:.1f}]",
                     flush=True,
                 )
-                for stage, found in (item["experiments"] or {}).items():
-                    if isinstance(found, dict):
-                        print(
-                            f"    {stage:<13} build {found['build_benchmarks']['median_ms']:.1f}ms "
-                            f"(min {found['build_benchmarks']['min_ms']:.1f}) -> one pass "
-                            f"{found['build_benchmarks_one_pass']['median_ms']:.1f}ms "
-                            f"(min {found['build_benchmarks_one_pass']['min_ms']:.1f}) "
-                            f"({found['queries_per_run_one_pass']} queries); group counts "
-                            f"{found['group_counts_per_group']['median_ms']:.1f}ms -> "
-                            f"{found['group_counts_one_pass']['median_ms']:.1f}ms",
-                            flush=True,
-                        )
+                for stage, found in (item["baseline"] or {}).items():
+                    print(
+                        f"    {stage:<12} build per group {found['build_benchmarks_per_group']['median_ms']:.1f}ms "
+                        f"(min {found['build_benchmarks_per_group']['min_ms']:.1f}, "
+                        f"{found['queries_per_run_per_group']} queries) -> one pass "
+                        f"{found['build_benchmarks']['median_ms']:.1f}ms "
+                        f"(min {found['build_benchmarks']['min_ms']:.1f}); group counts "
+                        f"{found['group_counts_per_group']['median_ms']:.1f}ms -> "
+                        f"{found['group_counts_one_pass']['median_ms']:.1f}ms",
+                        flush=True,
+                    )
                 if args.json:
                     args.json.parent.mkdir(parents=True, exist_ok=True)
                     args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

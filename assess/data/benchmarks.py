@@ -1,14 +1,14 @@
 """SQL for benchmarks: the latest submitted assessment of each site in a period, peer group
 memberships, and per-group counts of scores and levels. The statistics are worked out from those
-counts by the pure functions in assess.benchmarking. A handful of queries per page, whatever the
-number of peers: never one per peer, never a load of answers."""
+counts by the pure functions in assess.benchmarking. Three queries per site's benchmarks, whatever the
+number of peers or peer groups: never one per peer or per group, never a load of answers."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.sql import Subquery
 
 from assess.benchmarking import (
@@ -68,10 +68,24 @@ def get_peer_attributes(site: Site, period: str, questionnaire_id: str) -> list[
     return [SiteAttributes(*row) for row in rows]
 
 
-def _in_group(statement: Select, site: Site, group: GroupDefinition) -> Select:
-    statement = statement.where(Site.kind == site.kind, Site.id != site.id)
-    for name in group.attributes:
-        statement = statement.where(getattr(Site, name) == getattr(site, name))
+def _membership(site: Site, group: GroupDefinition) -> ColumnElement[bool]:
+    """Whether a peer (a row of `sites`) is in the site's group: it shares the group's attributes."""
+    return and_(true(), *(getattr(Site, name) == getattr(site, name) for name in group.attributes))
+
+
+def _counted(statement: Select, site: Site, groups: list[GroupDefinition]) -> Select:
+    """One count column per group: how many of the rows in each group are members of that group. Rows in
+    no group are left out (none are while the national group is among them)."""
+    statement = statement.add_columns(
+        *(
+            func.sum(case((_membership(site, group), 1), else_=0)).label(f"g{index}")
+            if group.attributes
+            else func.count().label(f"g{index}")
+            for index, group in enumerate(groups)
+        )
+    ).where(Site.kind == site.kind, Site.id != site.id)
+    if all(group.attributes for group in groups):
+        statement = statement.where(or_(*(_membership(site, group) for group in groups)))
     return statement
 
 
@@ -84,51 +98,61 @@ class GroupCounts:
     overall_levels: dict[str, dict[int, int]]
 
 
-def get_group_counts(site: Site, group: GroupDefinition, period: str, questionnaire_id: str) -> GroupCounts:
+def _empty_counts() -> GroupCounts:
+    return GroupCounts(defaultdict(dict), defaultdict(dict), defaultdict(dict), defaultdict(dict))
+
+
+def get_groups_counts(
+    site: Site, groups: list[GroupDefinition], period: str, questionnaire_id: str
+) -> dict[str, GroupCounts]:
+    """The peers' scores and levels counted for each of the groups, by group id, in two queries whatever
+    the number of groups (domains, then overall): each peer's rows are read once and counted into every
+    group the peer belongs to, SUM(CASE WHEN <in the group> THEN 1 ELSE 0 END) per group. No ORDER BY:
+    the counts go into dictionaries, and the statistics sort them."""
+    result = {group.id: _empty_counts() for group in groups}
+    if not groups:
+        return result
     latest = latest_scores(period, questionnaire_id)
     domain_rows = db.session.execute(
-        _in_group(
+        _counted(
             select(
-                latest.c.questionnaire_version,
-                DomainScore.domain_id,
-                DomainScore.score_hundredths,
-                DomainScore.level,
-                func.count(),
+                latest.c.questionnaire_version, DomainScore.domain_id, DomainScore.score_hundredths, DomainScore.level
             )
             .select_from(latest)
             .join(Site, Site.id == latest.c.site_id)
             .join(DomainScore, DomainScore.assessment_id == latest.c.assessment_id)
             .where(latest.c.rn == 1),
             site,
-            group,
-        )
-        .group_by(
+            groups,
+        ).group_by(
             latest.c.questionnaire_version, DomainScore.domain_id, DomainScore.score_hundredths, DomainScore.level
         )
-        .order_by(latest.c.questionnaire_version, DomainScore.domain_id, DomainScore.score_hundredths)
     )
-    counts = GroupCounts(defaultdict(dict), defaultdict(dict), defaultdict(dict), defaultdict(dict))
-    for version, domain_id, hundredths, level, count in domain_rows:
-        scores = counts.domain_scores[(version, domain_id)]
-        scores[hundredths] = scores.get(hundredths, 0) + count
-        levels = counts.domain_levels[(version, domain_id)]
-        levels[level] = levels.get(level, 0) + count
+    for version, domain_id, hundredths, level, *counts in domain_rows:
+        for group, count in zip(groups, counts, strict=True):
+            if count:
+                into = result[group.id]
+                scores = into.domain_scores[(version, domain_id)]
+                scores[hundredths] = scores.get(hundredths, 0) + count
+                levels = into.domain_levels[(version, domain_id)]
+                levels[level] = levels.get(level, 0) + count
     overall_rows = db.session.execute(
-        _in_group(
-            select(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level, func.count())
+        _counted(
+            select(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level)
             .select_from(latest)
             .join(Site, Site.id == latest.c.site_id)
             .where(latest.c.rn == 1, latest.c.overall_hundredths.is_not(None)),
             site,
-            group,
-        )
-        .group_by(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level)
-        .order_by(latest.c.questionnaire_version, latest.c.overall_hundredths)
+            groups,
+        ).group_by(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level)
     )
-    for version, hundredths, level, count in overall_rows:
-        counts.overall_scores[version][hundredths] = counts.overall_scores[version].get(hundredths, 0) + count
-        counts.overall_levels[version][level] = counts.overall_levels[version].get(level, 0) + count
-    return counts
+    for version, hundredths, level, *counts in overall_rows:
+        for group, count in zip(groups, counts, strict=True):
+            if count:
+                into = result[group.id]
+                into.overall_scores[version][hundredths] = into.overall_scores[version].get(hundredths, 0) + count
+                into.overall_levels[version][level] = into.overall_levels[version].get(level, 0) + count
+    return result
 
 
 def get_site_scores(assessment_id: int) -> AssessmentScore | None:
@@ -179,13 +203,15 @@ def build_benchmarks(
     previous = {domain.id: domain.previous_ids for domain in questionnaire.domains}
     level_values = [level.value for level in questionnaire.levels]
     own_domains = {row.domain_id: row for row in own.domains}
+    shown = [group for group, decision in zip(definitions, decisions, strict=True) if decision.shown]
+    all_counts = get_groups_counts(site, shown, own.period, own.questionnaire_id)
     results = []
     for group, decision in zip(definitions, decisions, strict=True):
         benchmark = GroupBenchmark(decision=decision)
         results.append(benchmark)
         if not decision.shown:
             continue
-        counts = get_group_counts(site, group, own.period, own.questionnaire_id)
+        counts = all_counts[group.id]
         versions = sorted({version for version, _ in counts.domain_scores} | set(counts.overall_scores))
         peer_domains: dict[str, list[str]] = {}
         peer_previous: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, desc
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assess.models.base import Base, UTCDateTime
@@ -19,7 +19,22 @@ class AssessmentScore(Base):
             "overall_hundredths IS NULL OR (overall_hundredths >= 0 AND overall_hundredths <= 1000)", name="hundredths"
         ),
         CheckConstraint("overall_level IS NULL OR (overall_level >= 0 AND overall_level <= 10)", name="level"),
-        Index("ix_assessment_scores_period_site", "period", "site_id", "submitted_at", "assessment_id"),
+        # Each site's latest assessment in a period (assess.data.benchmarks.latest_scores), read from the
+        # index alone and in the window's order; the columns the benchmarks read are keys rather than
+        # INCLUDE, so that the index is the same on SQLite and PostgreSQL.
+        Index(
+            "ix_assessment_scores_latest",
+            "period",
+            "questionnaire_id",
+            "site_id",
+            desc("submitted_at"),
+            desc("assessment_id"),
+            "questionnaire_version",
+            "overall_hundredths",
+            "overall_level",
+        ),
+        # A site's latest assessment in each period (assess.data.benchmarks.get_trend).
+        Index("ix_assessment_scores_site", "site_id", "questionnaire_id", "period"),
     )
 
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
@@ -43,6 +58,8 @@ class DomainScore(Base):
     __table_args__ = (
         CheckConstraint("score_hundredths >= 0 AND score_hundredths <= 1000", name="hundredths"),
         CheckConstraint("level >= 0 AND level <= 10", name="level"),
+        # A peer's domain scores read from the index alone (the primary key holds only the first two).
+        Index("ix_domain_scores_covering", "assessment_id", "domain_id", "score_hundredths", "level"),
     )
 
     assessment_id: Mapped[int] = mapped_column(

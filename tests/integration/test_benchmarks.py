@@ -120,3 +120,120 @@ def test_trend_lists_each_period_once(make, client_as):
     response = client_as(governor).get("/sites/HOME/trend/trend.csv")
     assert response.status_code == 200
     assert "2025-26" in response.get_data(as_text=True)
+
+
+def _counted_independently(latest_ids):
+    """Each group's counts from the members' stored scores, read one assessment at a time."""
+    domain_scores, domain_levels, overall_scores, overall_levels = {}, {}, {}, {}
+    for assessment_id in latest_ids:
+        stored = benchmark_data.get_site_scores(assessment_id)
+        for row in stored.domains:
+            key = (stored.questionnaire_version, row.domain_id)
+            scores = domain_scores.setdefault(key, {})
+            scores[row.score_hundredths] = scores.get(row.score_hundredths, 0) + 1
+            levels = domain_levels.setdefault(key, {})
+            levels[row.level] = levels.get(row.level, 0) + 1
+        if stored.overall_hundredths is not None:
+            scores = overall_scores.setdefault(stored.questionnaire_version, {})
+            scores[stored.overall_hundredths] = scores.get(stored.overall_hundredths, 0) + 1
+            levels = overall_levels.setdefault(stored.questionnaire_version, {})
+            levels[stored.overall_level] = levels.get(stored.overall_level, 0) + 1
+    return domain_scores, domain_levels, overall_scores, overall_levels
+
+
+def _plain(counts):
+    return tuple(
+        {key: dict(value) for key, value in part.items() if value}
+        for part in (counts.domain_scores, counts.domain_levels, counts.overall_scores, counts.overall_levels)
+    )
+
+
+def test_one_pass_counts_equal_each_group_counted_on_its_own(make):
+    from assess.benchmarking import groups_for
+
+    user = make.user("admin")
+    home_fields = {"region": "North West", "category": "C", "function": "Training", "population_band": "500-999"}
+    site = make.site(code="HOME", **home_fields)
+    mine = make.submitted(site, user, PERIOD, choice="3")
+
+    def peer(choice, **fields):
+        return make.submitted(make.site(**fields), user, PERIOD, choice=choice)
+
+    p1 = peer("1", **home_fields)
+    p2 = peer("2", region="North West", category="B", function="Training", population_band="1000+")
+    p3 = peer("3", region="Wales", category="C", function="Local", population_band="500-999")
+    p4_site = make.site(region="Wales", category="C", function="Training")
+    make.submitted(p4_site, user, PERIOD, choice="4")
+    p4 = make.submitted(p4_site, user, PERIOD, choice="5")  # resubmitted: only this one counts
+    p5 = peer("2", region="London", function="Resettlement", population_band="500-999")
+    p6_site = make.site(region="North West", category="C", function="Local", population_band="250-499")
+    make.submitted(p6_site, user, "2024-25", choice="1")  # another period: never counts
+    p6 = make.submitted(p6_site, user, PERIOD, choice="5")
+    make.draft(make.site(**home_fields), user, PERIOD)  # a draft never counts
+    peer("1", kind="probation", **home_fields)  # another kind never counts
+    members = {
+        "national": [p1, p2, p3, p4, p5, p6],
+        "region": [p1, p2, p6],
+        "category": [p1, p3, p4, p6],
+        "function": [p1, p2, p4],
+        "population": [p1, p3, p5],
+    }
+    groups = groups_for(benchmark_data.attributes_of(site))
+    assert sorted(group.id for group in groups) == sorted(members)
+    expected = {group_id: _counted_independently([item.id for item in found]) for group_id, found in members.items()}
+
+    together = benchmark_data.get_groups_counts(site, groups, mine.period, mine.questionnaire_id)
+    assert {group_id: _plain(counts) for group_id, counts in together.items()} == expected
+    # Without the national group, the rows of sites in none of the groups are left out: still the same counts.
+    some = [group for group in groups if group.id in ("region", "population")]
+    apart = benchmark_data.get_groups_counts(site, some, mine.period, mine.questionnaire_id)
+    assert {group_id: _plain(counts) for group_id, counts in apart.items()} == {
+        group.id: expected[group.id] for group in some
+    }
+    assert benchmark_data.get_groups_counts(site, [], mine.period, mine.questionnaire_id) == {}
+
+
+def _statements_of(function):
+    from sqlalchemy import event
+
+    from assess.extensions import db
+
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        result = function()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return result, sent
+
+
+def test_build_benchmarks_sends_the_same_few_queries_whatever_the_peers_and_groups(make):
+    user = make.user("admin")
+    # Few peers, two groups (the site has a region only).
+    small = make.site(code="SMALL", region="North West")
+    small_own = make.submitted(small, user, PERIOD, choice="3")
+    _peers(make, user, ["1", "2", "2", "4", "5"], region="North West")
+    # Many more peers, every group.
+    fields = {"region": "North West", "category": "C", "function": "Training", "population_band": "500-999"}
+    large = make.site(code="LARGE", **fields)
+    large_own = make.submitted(large, user, PERIOD, choice="3")
+    for number in range(15):
+        make.submitted(make.site(**fields), user, PERIOD, choice=str(number % 5 + 1))
+
+    def build(site, assessment):
+        stored = benchmark_data.get_site_scores(assessment.id)
+        definition = latest().definition
+        benchmark_data.build_benchmarks(site, stored, definition, registry(), 5)  # loads what the session lacks
+        return _statements_of(lambda: benchmark_data.build_benchmarks(site, stored, definition, registry(), 5))
+
+    few, few_sent = build(small, small_own)
+    many, many_sent = build(large, large_own)
+    assert [item.decision.shown for item in few] == [True, True]
+    assert [item.decision.shown for item in many] == [True] * 5
+    assert max(len(item.decision.members) for item in many) == 21
+    # One for the peers' attributes, one for every group's domain counts, one for every group's overall counts.
+    assert len(few_sent) == len(many_sent) == 3, many_sent

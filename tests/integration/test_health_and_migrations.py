@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import Column, Connection, Index, inspect
 from sqlalchemy.pool import NullPool
 
 from assess import create_app
@@ -63,9 +63,52 @@ def copy_questionnaire(folder: Path, change: tuple[str, str] | None = None) -> P
     return folder
 
 
+def _sorted_indexes() -> dict[str, Index]:
+    """The models' indexes with a sort order on some column (DESC): expressions to alembic, not columns."""
+    return {
+        str(index.name): index
+        for table in db.metadata.tables.values()
+        for index in table.indexes
+        if any(not isinstance(expression, Column) for expression in index.expressions)
+    }
+
+
+def _sqlite_index_differences(connection: Connection, indexes: dict[str, Index]) -> list[Any]:
+    """Compare indexes with DESC columns on SQLite from PRAGMA index_xinfo (each key column's name and
+    direction), since alembic cannot: SQLAlchemy's SQLite reflection drops the direction, and alembic then
+    compares the reflected columns with the model's plain columns only (and warns that it is guessing)."""
+    differences: list[Any] = []
+    for name, index in indexes.items():
+        expected = []
+        for expression in index.expressions:
+            words = str(expression.compile(dialect=connection.dialect)).split()
+            expected.append((words[0].split(".")[-1].strip('"'), len(words) > 1 and words[1].upper() == "DESC"))
+        table = connection.exec_driver_sql(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        ).scalar()
+        found = [
+            (row.name, bool(row.desc))
+            for row in connection.exec_driver_sql(f'PRAGMA index_xinfo("{name}")').mappings().all()
+            if row["key"]
+        ] if table else []
+        unique = any(row.name == name and row.unique for row in connection.exec_driver_sql(
+            f'PRAGMA index_list("{table}")').mappings().all()) if table else False
+        if (table, found, unique) != (index.table.name, expected, bool(index.unique)):  # type: ignore[union-attr]
+            differences.append(("index differs", name, (table, found, unique),
+                                (index.table.name, expected, bool(index.unique))))  # type: ignore[union-attr]
+    return differences
+
+
 def schema_differences() -> list[Any]:
     with db.engine.connect() as connection:
-        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+        opts: dict[str, Any] = {"compare_type": True}
+        sorted_indexes = _sorted_indexes() if connection.dialect.name == "sqlite" else {}
+        if sorted_indexes:
+            # Compared below instead (PostgreSQL's reflection keeps DESC, and alembic compares those itself).
+            opts["include_object"] = lambda item, name, kind, reflected, other: not (
+                kind == "index" and name in sorted_indexes)
+        differences = compare_metadata(MigrationContext.configure(connection, opts=opts), db.metadata)
+        return differences + _sqlite_index_differences(connection, sorted_indexes)
 
 
 def table_names() -> set[str]:
