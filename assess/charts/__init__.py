@@ -14,7 +14,7 @@ from .benchmark import benchmark_charts, level_distribution_chart, not_shown_rea
 from .chart import Chart, figure_json
 from .style import FONT_FAMILY, one_decimal, ordinal, percentile_text, score_text
 from .table import NOT_SHOWN, Row, Table
-from .trend import TrendPoint, domain_trend_chart, trend_chart, trend_charts, trend_table
+from .trend import TrendPoint, domain_trend_chart, points_from_scores, trend_chart, trend_charts, trend_table
 
 # The renderer must pass these to Plotly.newPlot (figures cannot carry them).
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -35,6 +35,7 @@ __all__ = [
     "one_decimal",
     "ordinal",
     "percentile_text",
+    "points_from_scores",
     "radar_chart",
     "range_chart",
     "score_text",

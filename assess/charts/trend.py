@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -54,6 +54,33 @@ class TrendPoint:
     period: str
     overall: Score | None = None
     domains: Mapping[str, Score] = field(default_factory=dict)
+
+
+class StoredDomainScore(Protocol):
+    domain_id: str
+    score_hundredths: int
+
+
+class StoredScore(Protocol):
+    """What points_from_scores reads of a stored score (assess.models.AssessmentScore has it)."""
+
+    period: str
+    overall_hundredths: int | None
+
+    @property
+    def domains(self) -> Sequence[StoredDomainScore]: ...
+
+
+def points_from_scores(scores: Sequence[StoredScore]) -> list[TrendPoint]:
+    """Trend points from stored scores (kept in hundredths), one per score given."""
+    return [
+        TrendPoint(
+            period=score.period,
+            overall=None if score.overall_hundredths is None else Fraction(score.overall_hundredths, 100),
+            domains={item.domain_id: Fraction(item.score_hundredths, 100) for item in score.domains},
+        )
+        for score in scores
+    ]
 
 
 def ordered(points: Sequence[TrendPoint]) -> list[TrendPoint]:
@@ -114,6 +141,7 @@ def trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> C
     y_axis["tickmode"] = "array"
     del y_axis["tick0"], y_axis["dtick"]
     y_axis["automargin"] = True
+    y_axis["title"]["standoff"] = 12  # past the level names: without it the title overlaps them
     longest = max(len(level.name) for level in questionnaire.levels)
     layout = base_layout(title, description, plot_height=320, left=min(320, 40 + 8 * longest))
     layout["xaxis"] = category_axis([escape(period) for period in periods], title=YEAR_AXIS_TITLE)

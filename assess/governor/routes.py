@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +12,7 @@ from wtforms import SelectChoice
 from assess import periods
 from assess.auth.decorators import governor_required
 from assess.benchmarking import GroupBenchmark
-from assess.charts import Chart, TrendPoint, benchmark_charts, trend_charts
+from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_scores, trend_charts
 from assess.common.questionnaires import definition_for, latest, registry
 from assess.data import assessments as assessment_data
 from assess.data import benchmarks as benchmark_data
@@ -266,15 +265,7 @@ def _chosen_group(
 
 def _trend(site: Site) -> tuple[Questionnaire, list[Chart], list[TrendPoint]]:
     loaded = latest()
-    rows = benchmark_data.get_trend(site, loaded.definition.id)
-    points = [
-        TrendPoint(
-            period=row.period,
-            overall=None if row.overall_hundredths is None else Fraction(row.overall_hundredths, 100),
-            domains={item.domain_id: Fraction(item.score_hundredths, 100) for item in row.domains},
-        )
-        for row in rows
-    ]
+    points = points_from_scores(benchmark_data.get_trend(site, loaded.definition.id))
     return loaded.definition, trend_charts(loaded.definition, points), points
 
 

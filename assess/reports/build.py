@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app, render_template
 
 from assess.benchmarking import GroupBenchmark
-from assess.charts import Chart, benchmark_charts
+from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_scores, trend_chart
 from assess.common.questionnaires import registry
 from assess.data import benchmarks as benchmark_data
 from assess.models import Assessment
@@ -60,6 +60,13 @@ class ReportData:
     hidden: list[GroupBenchmark]
     min_peer_group: int
     all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
+    trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
+    trend: Chart | None = None  # built only when the PDF is made, and only with two periods or more
+    trend_image: str | None = None
+
+    @property
+    def has_trend(self) -> bool:
+        return len(self.trend_points) >= 2
 
     @property
     def shown(self) -> list[GroupBenchmark]:
@@ -87,13 +94,15 @@ class ReportData:
 
     @property
     def chart_count(self) -> int:
-        return sum(len(group.charts) for group in self.groups)
+        return sum(len(group.charts) for group in self.groups) + (self.trend is not None)
 
     def build_charts(self) -> None:
-        """The chosen groups' charts, from the same builders as the results page."""
+        """The chosen groups' charts and the overall trend, from the same builders as the web pages."""
         for group in self.groups:
             if not group.charts:
                 group.charts = benchmark_charts(self.questionnaire, group.benchmark)
+        if self.has_trend and self.trend is None:
+            self.trend = trend_chart(self.questionnaire, self.trend_points)
 
 
 def choose_groups(benchmarks: list[GroupBenchmark], group: str | None) -> list[GroupBenchmark]:
@@ -122,7 +131,15 @@ def gather(assessment: Assessment, questionnaire: Questionnaire, group: str | No
         else benchmark_data.build_benchmarks(assessment.site, stored, questionnaire, registry(), min_size)
     )
     chosen = choose_groups(benchmarks, group)
-    if chosen:
+    # The site's overall score in each period up to this one; this period's point is this assessment's own
+    # (the trend page shows a period's latest assessment, which may be a later one).
+    earlier = [
+        row
+        for row in benchmark_data.get_trend(assessment.site, assessment.questionnaire_id)
+        if row.period < assessment.period
+    ]
+    trend = points_from_scores(earlier + ([stored] if stored is not None else []))
+    if chosen or len(trend) >= 2:
         svg.exporter().start()  # charts ahead: Chromium starts now (once per process), not after the cache check
     groups = [GroupSection(item) for item in chosen]
     hidden = [item for item in benchmarks if not item.decision.shown]
@@ -137,6 +154,7 @@ def gather(assessment: Assessment, questionnaire: Questionnaire, group: str | No
         hidden,
         min_size,
         all_groups=group == ALL_GROUPS,
+        trend_points=trend,
     )
 
 
@@ -189,7 +207,12 @@ def template_fingerprint() -> str:
 
 
 def cache_key(data: ReportData) -> str:
-    benchmarks = {"groups": benchmark_snapshot(data.benchmarks), "charts_for": data.selection, "all": data.all_groups}
+    benchmarks = {
+        "groups": benchmark_snapshot(data.benchmarks),
+        "charts_for": data.selection,
+        "all": data.all_groups,
+        "trend": [(point.period, point.overall) for point in data.trend_points],
+    }
     return cache.report_key(assessment_snapshot(data), benchmarks, template_fingerprint())
 
 
@@ -264,11 +287,13 @@ def make_pdf(
     limit = time_limit() if limit is None else limit
     timings = {} if timings is None else timings
     exporter, worker = svg.exporter(), pdf.worker()
-    warm_up(charts=bool(data.groups))
+    warm_up(charts=bool(data.groups) or data.has_trend)
     try:
         began = time.monotonic()
         data.build_charts()
         drawn = [chart for group in data.groups for chart in group.charts if chart.has_figures]
+        if data.trend is not None and data.trend.has_figures:
+            drawn.append(data.trend)
         waited = 0.0
         if drawn:
             before = time.monotonic()
@@ -286,6 +311,8 @@ def make_pdf(
             group.images = [
                 svg_data_url(by_chart[id(chart)]) if id(chart) in by_chart else None for chart in group.charts
             ]
+        if data.trend is not None and id(data.trend) in by_chart:
+            data.trend_image = svg_data_url(by_chart[id(data.trend)])
         charted = time.monotonic()
         html = render_html(data, generated_at or datetime.now(UTC))
         written = time.monotonic()

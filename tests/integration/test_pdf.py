@@ -72,11 +72,13 @@ def new_client(app: Flask) -> IsolatedClient:
 # -- Data: a site with an assessment and enough peers for benchmarks ---------------------------------------
 
 
-def submit(make: Factory, site: Any, user: Any, choices: dict[str, str], evidence: dict[str, str]) -> Any:
+def submit(
+    make: Factory, site: Any, user: Any, choices: dict[str, str], evidence: dict[str, str], period: str = PERIOD
+) -> Any:
     from assess.data.assessments import save_answers, submit_assessment
     from assess.scoring import score_assessment
 
-    assessment = make.draft(site, user, PERIOD)
+    assessment = make.draft(site, user, period)
     save_answers(assessment, choices, evidence, user)
     submit_assessment(assessment, user, score_assessment(make.questionnaire().definition, assessment.answer_map()))
     return assessment
@@ -243,6 +245,34 @@ def test_report_holds_the_results_benchmarks_and_method_and_is_accessible(ada_cl
     for domain in definition.domains:
         assert domain.title in poppler
     assert "How many peers are at each level: All prisons" in poppler
+
+
+def test_report_shows_the_overall_trend_up_to_its_own_year(ada_client, make, alpha, ada, assessment):
+    """Four charts by default: the chosen group's three and the site's own overall trend (the years up to the
+    report's, with this assessment's own score for its year; a later year is not in it)."""
+    from assess.data.benchmarks import get_site_scores
+
+    earlier = make.submitted(alpha, ada, period="2024-25", choice="1")
+    submit(make, alpha, ada, varied_answers(make, 3), {}, period="2026-27")
+    scores = {item.period: get_site_scores(item.id).overall_hundredths for item in (earlier, assessment)}
+    data = download(ada_client, assessment.id).get_data()
+    text = squash(pdf_text(data))
+    assert "How your overall score has changed" in text
+    assert f"2024-25 {scores['2024-25'] / 100:.1f}" in text
+    assert f"2025-26 {scores['2025-26'] / 100:.1f}" in text
+    assert "2026-27" not in text, "a later year is in an earlier year's report"
+    titles = outline_titles(PdfReader(io.BytesIO(data)))
+    assert "How your overall score has changed" in titles
+    charts = ["Your overall score by year", "Your score and the middle half of peers in each area"]
+    assert all(title in titles for title in charts), titles
+    assert len(data) > 0
+
+
+def test_a_first_assessment_says_there_is_no_trend_yet(ada_client, assessment):
+    text = squash(pdf_text(download(ada_client, assessment.id).get_data()))
+    assert "How your overall score has changed" in text
+    assert "there is no change to show yet" in text
+    assert "Your overall score by year" not in text
 
 
 def results_tables(soup: BeautifulSoup) -> dict[str, list[list[str]]]:

@@ -525,6 +525,7 @@ def test_trend_puts_periods_in_order_as_categories(mini: Questionnaire) -> None:
     assert list(layout.xaxis.categoryarray) == ["2024-25", "2025-26", "2026-27"]
     assert tuple(layout.yaxis.range) == (0, 5)
     assert layout.yaxis.title.text == "Score (0 to 5)"
+    assert layout.yaxis.title.standoff >= 10  # clear of the level names (it overlapped them without)
     assert list(layout.yaxis.ticktext) == LEVEL_NAMES
     assert chart.table.headers == ("Year", "Overall score")
     assert [tuple(row) for row in chart.table.rows] == [
@@ -703,3 +704,20 @@ def test_same_input_same_json(mini: Questionnaire) -> None:
     for text in first:
         parsed = json.loads(text)
         assert set(parsed) == {"data", "layout"}
+
+
+def test_points_from_stored_scores() -> None:
+    from types import SimpleNamespace
+
+    from assess.charts import points_from_scores
+
+    rows = [
+        SimpleNamespace(
+            period="2024-25", overall_hundredths=180, domains=[SimpleNamespace(domain_id="a", score_hundredths=150)]
+        ),
+        SimpleNamespace(period="2025-26", overall_hundredths=None, domains=[]),
+    ]
+    points = points_from_scores(rows)
+    assert [point.period for point in points] == ["2024-25", "2025-26"]
+    assert points[0].overall == Fraction(9, 5) and points[0].domains == {"a": Fraction(3, 2)}
+    assert points[1].overall is None and points[1].domains == {}
