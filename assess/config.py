@@ -21,6 +21,30 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+class ConfigError(ValueError):
+    """A setting in the environment has a value the service cannot use; the message names it."""
+
+
+def _number(name: str, default: str, kind: type[int] | type[float] = int, minimum: float = 0) -> Any:
+    text = os.environ.get(name, default).strip()
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {text!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {text!r}")
+    return value
+
+
+def _flag(name: str, default: str) -> bool:
+    text = os.environ.get(name, default).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (or true or false), not {text!r}")
+
+
 def from_environment(instance_path: Path) -> dict[str, Any]:
     environment = os.environ.get("ASSESS_ENV", "development").strip().lower()
     secret = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
@@ -32,7 +56,16 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QUESTIONNAIRE_PATH": os.environ.get("QUESTIONNAIRE_PATH", str(PROJECT_ROOT / "questionnaires")),
-        "MIN_PEER_GROUP": int(os.environ.get("MIN_PEER_GROUP", "5")),
+        "MIN_PEER_GROUP": _number("MIN_PEER_GROUP", "5", minimum=1),
+        # PDF reports (assess.reports): seconds allowed for the charts and the PDF of one report; the cache
+        # of finished reports (default <instance>/report-cache) and its limits; whether each app process
+        # starts Chromium and the render process when it serves its first request (so that nobody's first
+        # report waits for them).
+        "REPORT_TIME_LIMIT": _number("REPORT_TIME_LIMIT", "20", float, minimum=1),
+        "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR", "").strip() or None,
+        "REPORT_CACHE_MAX_BYTES": _number("REPORT_CACHE_MAX_MB", "256", minimum=1) * 1024 * 1024,
+        "REPORT_CACHE_MAX_AGE_DAYS": _number("REPORT_CACHE_MAX_AGE_DAYS", "30", float, minimum=0),
+        "REPORT_PREWARM": _flag("REPORT_PREWARM", "1"),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -63,6 +96,7 @@ def test_config(database_url: str | None = None) -> dict[str, Any]:
         "SECURITY_PASSWORD_SALT": "test-salt",
         "PRODUCTION": False,
         "ENV_NAME": "test",
+        "REPORT_PREWARM": False,  # tests that make reports start Chromium themselves; the others never need it
     }
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
