@@ -30,6 +30,8 @@ from . import cache, pdf, svg
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 REPORT_FILES = ("report.html", "report.css")
+# Templates of the app's that report.html imports (a change to them is a change to the report).
+SHARED_TEMPLATES = (Path(__file__).resolve().parent.parent / "templates" / "macros" / "benchmarks.html",)
 DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (config: REPORT_TIME_LIMIT)
 ALL_GROUPS = "all"
 
@@ -203,7 +205,7 @@ def _library_versions() -> tuple[str, ...]:
 def template_fingerprint() -> str:
     """The templates' and stylesheet's bytes (read each time: cheap, and right after an edit), the code
     version and the versions of the libraries that draw the report."""
-    return cache.fingerprint([TEMPLATES / name for name in REPORT_FILES], *_library_versions())
+    return cache.fingerprint([*(TEMPLATES / name for name in REPORT_FILES), *SHARED_TEMPLATES], *_library_versions())
 
 
 def cache_key(data: ReportData) -> str:

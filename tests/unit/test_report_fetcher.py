@@ -360,3 +360,17 @@ def test_prewarm_adds_a_first_request_hook_only_when_asked(prewarm):
     app.register_blueprint(bp)
     hooks = [hook.__name__ for hook in app.before_request_funcs.get(None, [])]
     assert ("start_report_helpers" in hooks) is prewarm
+
+
+def test_the_shared_benchmark_words_are_part_of_the_report_fingerprint(tmp_path, monkeypatch):
+    """report.html imports macros/benchmarks.html: editing it must give new cache keys (a new report)."""
+    from assess.reports import build
+
+    assert all(path.is_file() for path in build.SHARED_TEMPLATES)
+    assert "macros/benchmarks.html" in (build.TEMPLATES / "report.html").read_text()
+    copy = tmp_path / "benchmarks.html"
+    copy.write_text("{% macro overall_position(overall) %}one{% endmacro %}")
+    monkeypatch.setattr(build, "SHARED_TEMPLATES", (copy,))
+    before = build.template_fingerprint()
+    copy.write_text("{% macro overall_position(overall) %}two{% endmacro %}")
+    assert build.template_fingerprint() != before
