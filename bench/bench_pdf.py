@@ -10,8 +10,9 @@ demo data set (230 more sites, 2 periods), so that the demo governor's prison DE
 the latest period. PostgreSQL needs TEST_DATABASE_URL, as the test suite does.
 
 Two reports:
-- chosen: the results page's default, the charts of one peer group (3 charts), the other groups in a table;
-- all: `?group=all`, the charts of every shown group (15 charts for DEMO-FWR).
+- chosen: the results page's default, the charts of one peer group (3 charts) and the site's overall trend
+  (1 chart: DEMO-FWR has two periods), the other groups in a table: 4 charts;
+- all: `?group=all`, the charts of every shown group (15 charts for DEMO-FWR) and the trend: 16 charts.
 
 Measured (what the download route does on a cache miss: gather, cache key, charts, HTML, PDF):
 - cold: the first report in a new process (a subprocess per run), so Chromium (the chart exporter) and
