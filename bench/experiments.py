@@ -26,6 +26,8 @@ OLD_INDEXES = {
 
 
 def use_old_indexes() -> None:
+    # End the session's transaction first: on PostgreSQL it holds a lock on the tables that DROP INDEX waits for.
+    db.session.commit()
     with db.engine.connect() as connection:
         for name in OLD_INDEXES["drop"]:
             connection.execute(text(f"DROP INDEX {name}"))
