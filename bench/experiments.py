@@ -5,7 +5,6 @@ same data, in the same minute of a shared machine. Nothing here is used by the a
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Select, func, select, text
@@ -71,12 +70,9 @@ def get_group_counts(site: Site, group: GroupDefinition, period: str, questionna
         )
         .order_by(latest.c.questionnaire_version, DomainScore.domain_id, DomainScore.score_hundredths)
     )
-    counts = GroupCounts(defaultdict(dict), defaultdict(dict), defaultdict(dict), defaultdict(dict))
+    counts = GroupCounts()
     for version, domain_id, hundredths, level, count in domain_rows:
-        scores = counts.domain_scores[(version, domain_id)]
-        scores[hundredths] = scores.get(hundredths, 0) + count
-        levels = counts.domain_levels[(version, domain_id)]
-        levels[level] = levels.get(level, 0) + count
+        counts.add_domain(version, domain_id, hundredths, level, count)
     overall_rows = db.session.execute(
         _in_group(
             select(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level, func.count())
@@ -90,8 +86,7 @@ def get_group_counts(site: Site, group: GroupDefinition, period: str, questionna
         .order_by(latest.c.questionnaire_version, latest.c.overall_hundredths)
     )
     for version, hundredths, level, count in overall_rows:
-        counts.overall_scores[version][hundredths] = counts.overall_scores[version].get(hundredths, 0) + count
-        counts.overall_levels[version][level] = counts.overall_levels[version].get(level, 0) + count
+        counts.add_overall(version, hundredths, level, count)
     return counts
 
 

@@ -3,6 +3,7 @@ emptied after each test; factories for sites, people and assessments; one client
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,3 +168,27 @@ def audience_client(app_ctx: Flask, make: Factory):  # type: ignore[no-untyped-d
         return sign_in(app_ctx.test_client(), make.user(role, sites=sites))
 
     return build
+
+
+# -- A local port that must receive no connection (report safety tests) ----------------------------
+
+
+@pytest.fixture()
+def listener() -> Iterator[socket.socket]:
+    """A listening socket on a free local port: any connection attempt would be queued here."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def nothing_connected(server: socket.socket) -> bool:
+    """True when no connection reached the listener (none is waiting to be accepted)."""
+    try:
+        connection, _ = server.accept()
+    except BlockingIOError:
+        return True
+    connection.close()
+    return False

@@ -31,6 +31,7 @@ from .style import (
     escape,
     label_colour,
     left_margin,
+    linear_axis,
     one_decimal,
     percentile_text,
     plural,
@@ -438,20 +439,7 @@ def level_distribution_chart(questionnaire: Questionnaire, benchmark: GroupBench
     )
     layout["barmode"] = "stack"
     layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
-    layout["xaxis"] = {
-        "title": {"text": "Number of peer sites"},
-        "range": [0, largest],
-        "tickmode": "linear",
-        "tick0": 0,
-        "dtick": count_step(largest),
-        "tickformat": "d",
-        "showgrid": True,
-        "gridcolor": GRID_COLOUR,
-        "zeroline": False,
-        "showline": True,
-        "linecolor": TEXT_COLOUR,
-        "fixedrange": True,
-    }
+    layout["xaxis"] = linear_axis("Number of peer sites", 0, largest, count_step(largest), "d")
     layout["yaxis"] = category_axis(labels, reversed_=True)
     figure = go.Figure(data=traces, layout=layout)
     return Chart("levels", title, figure, table, description)

@@ -236,15 +236,15 @@ def score_axis_title(low: int, high: int) -> str:
     return f"Score ({low} to {high})"
 
 
-def score_axis(low: int, high: int, title: str | None = None) -> dict[str, Any]:
-    """A score axis from the lowest to the highest level (0 to 5), a grid line at each whole number."""
+def linear_axis(title: str, low: int, high: int, step: int, tickformat: str) -> dict[str, Any]:
+    """A numeric axis from low to high with a tick and grid line every `step`; not zoomable."""
     return {
-        "title": {"text": score_axis_title(low, high) if title is None else title},
+        "title": {"text": title},
         "range": [low, high],
         "tickmode": "linear",
         "tick0": low,
-        "dtick": 1,
-        "tickformat": ".0f",
+        "dtick": step,
+        "tickformat": tickformat,
         "showgrid": True,
         "gridcolor": GRID_COLOUR,
         "zeroline": False,
@@ -252,6 +252,11 @@ def score_axis(low: int, high: int, title: str | None = None) -> dict[str, Any]:
         "linecolor": TEXT_COLOUR,
         "fixedrange": True,
     }
+
+
+def score_axis(low: int, high: int, title: str | None = None) -> dict[str, Any]:
+    """A score axis from the lowest to the highest level (0 to 5), a grid line at each whole number."""
+    return linear_axis(score_axis_title(low, high) if title is None else title, low, high, 1, ".0f")
 
 
 def category_axis(categories: list[str], *, reversed_: bool = False, title: str | None = None) -> dict[str, Any]:

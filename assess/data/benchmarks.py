@@ -6,7 +6,7 @@ number of peers or peer groups: never one per peer or per group, never a load of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.sql import Subquery
@@ -92,14 +92,22 @@ def _counted(statement: Select, site: Site, groups: list[GroupDefinition]) -> Se
 @dataclass
 class GroupCounts:
     # (version, domain id) -> score hundredths -> count, and level -> count
-    domain_scores: dict[tuple[str, str], dict[int, int]]
-    domain_levels: dict[tuple[str, str], dict[int, int]]
-    overall_scores: dict[str, dict[int, int]]
-    overall_levels: dict[str, dict[int, int]]
+    domain_scores: dict[tuple[str, str], dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    domain_levels: dict[tuple[str, str], dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    overall_scores: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    overall_levels: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add_domain(self, version: str, domain_id: str, hundredths: int, level: int, count: int) -> None:
+        _add(self.domain_scores[(version, domain_id)], hundredths, count)
+        _add(self.domain_levels[(version, domain_id)], level, count)
+
+    def add_overall(self, version: str, hundredths: int, level: int, count: int) -> None:
+        _add(self.overall_scores[version], hundredths, count)
+        _add(self.overall_levels[version], level, count)
 
 
-def _empty_counts() -> GroupCounts:
-    return GroupCounts(defaultdict(dict), defaultdict(dict), defaultdict(dict), defaultdict(dict))
+def _add(counts: dict[int, int], key: int, count: int) -> None:
+    counts[key] = counts.get(key, 0) + count
 
 
 def get_groups_counts(
@@ -109,7 +117,7 @@ def get_groups_counts(
     the number of groups (domains, then overall): each peer's rows are read once and counted into every
     group the peer belongs to, SUM(CASE WHEN <in the group> THEN 1 ELSE 0 END) per group. No ORDER BY:
     the counts go into dictionaries, and the statistics sort them."""
-    result = {group.id: _empty_counts() for group in groups}
+    result = {group.id: GroupCounts() for group in groups}
     if not groups:
         return result
     latest = latest_scores(period, questionnaire_id)
@@ -131,11 +139,7 @@ def get_groups_counts(
     for version, domain_id, hundredths, level, *counts in domain_rows:
         for group, count in zip(groups, counts, strict=True):
             if count:
-                into = result[group.id]
-                scores = into.domain_scores[(version, domain_id)]
-                scores[hundredths] = scores.get(hundredths, 0) + count
-                levels = into.domain_levels[(version, domain_id)]
-                levels[level] = levels.get(level, 0) + count
+                result[group.id].add_domain(version, domain_id, hundredths, level, count)
     overall_rows = db.session.execute(
         _counted(
             select(latest.c.questionnaire_version, latest.c.overall_hundredths, latest.c.overall_level)
@@ -149,9 +153,7 @@ def get_groups_counts(
     for version, hundredths, level, *counts in overall_rows:
         for group, count in zip(groups, counts, strict=True):
             if count:
-                into = result[group.id]
-                into.overall_scores[version][hundredths] = into.overall_scores[version].get(hundredths, 0) + count
-                into.overall_levels[version][level] = into.overall_levels[version].get(level, 0) + count
+                result[group.id].add_overall(version, hundredths, level, count)
     return result
 
 
@@ -185,7 +187,7 @@ def get_trend(site: Site, questionnaire_id: str) -> list[AssessmentScore]:
 
 def _merge(into: dict[int, int], more: dict[int, int]) -> None:
     for key, value in more.items():
-        into[key] = into.get(key, 0) + value
+        _add(into, key, value)
 
 
 def build_benchmarks(

@@ -48,7 +48,6 @@ class ReportTimedOut(ReportUnavailable):
 class GroupSection:
     benchmark: GroupBenchmark
     charts: list[Chart] = field(default_factory=list)  # built only when the PDF is made (not on a cache hit)
-    images: list[str | None] = field(default_factory=list)  # data: URLs of the charts' SVG, in order
 
 
 @dataclass
@@ -64,11 +63,24 @@ class ReportData:
     all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
     trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
     trend: Chart | None = None  # built only when the PDF is made, and only with two periods or more
-    trend_image: str | None = None
+    images: dict[int, str] = field(default_factory=dict)  # id(chart) -> data: URL of its SVG
 
     @property
     def has_trend(self) -> bool:
         return len(self.trend_points) >= 2
+
+    @property
+    def has_charts(self) -> bool:
+        """Whether the report will hold charts (so Chromium is needed), known before they are built."""
+        return bool(self.groups) or self.has_trend
+
+    def charts(self) -> list[Chart]:
+        """Every chart built for the report, in the order they appear: the trend, then each group's."""
+        trend = [self.trend] if self.trend is not None else []
+        return trend + [chart for group in self.groups for chart in group.charts]
+
+    def image(self, chart: Chart) -> str | None:
+        return self.images.get(id(chart))
 
     @property
     def shown(self) -> list[GroupBenchmark]:
@@ -96,7 +108,7 @@ class ReportData:
 
     @property
     def chart_count(self) -> int:
-        return sum(len(group.charts) for group in self.groups) + (self.trend is not None)
+        return len(self.charts())
 
     def build_charts(self) -> None:
         """The chosen groups' charts and the overall trend, from the same builders as the web pages."""
@@ -140,24 +152,23 @@ def gather(assessment: Assessment, questionnaire: Questionnaire, group: str | No
         for row in benchmark_data.get_trend(assessment.site, assessment.questionnaire_id)
         if row.period < assessment.period
     ]
-    trend = points_from_scores(earlier + ([stored] if stored is not None else []))
-    if chosen or len(trend) >= 2:
-        svg.exporter().start()  # charts ahead: Chromium starts now (once per process), not after the cache check
-    groups = [GroupSection(item) for item in chosen]
     hidden = [item for item in benchmarks if not item.decision.shown]
     loaded = registry().loaded(assessment.questionnaire_id, assessment.questionnaire_version)
-    return ReportData(
+    data = ReportData(
         assessment,
         questionnaire,
         loaded.content_hash,
         result,
         benchmarks,
-        groups,
+        [GroupSection(item) for item in chosen],
         hidden,
         min_size,
         all_groups=group == ALL_GROUPS,
-        trend_points=trend,
+        trend_points=points_from_scores(earlier + ([stored] if stored is not None else [])),
     )
+    if data.has_charts:
+        svg.exporter().start()  # charts ahead: Chromium starts now (once per process), not after the cache check
+    return data
 
 
 # -- Cache key ------------------------------------------------------------------------------------------------
@@ -289,13 +300,11 @@ def make_pdf(
     limit = time_limit() if limit is None else limit
     timings = {} if timings is None else timings
     exporter, worker = svg.exporter(), pdf.worker()
-    warm_up(charts=bool(data.groups) or data.has_trend)
+    warm_up(charts=data.has_charts)
     try:
         began = time.monotonic()
         data.build_charts()
-        drawn = [chart for group in data.groups for chart in group.charts if chart.has_figures]
-        if data.trend is not None and data.trend.has_figures:
-            drawn.append(data.trend)
+        drawn = [chart for chart in data.charts() if chart.has_figures]
         waited = 0.0
         if drawn:
             before = time.monotonic()
@@ -308,13 +317,7 @@ def make_pdf(
             if remaining <= 0:
                 raise svg.ChartExportTimeout("no time left for the charts")
             svgs = exporter.export([svg.figure_dict(chart.json()) for chart in drawn], timeout=remaining)
-        by_chart = dict(zip(map(id, drawn), svgs, strict=True))
-        for group in data.groups:
-            group.images = [
-                svg_data_url(by_chart[id(chart)]) if id(chart) in by_chart else None for chart in group.charts
-            ]
-        if data.trend is not None and id(data.trend) in by_chart:
-            data.trend_image = svg_data_url(by_chart[id(data.trend)])
+        data.images = {id(chart): svg_data_url(text) for chart, text in zip(drawn, svgs, strict=True)}
         charted = time.monotonic()
         html = render_html(data, generated_at or datetime.now(UTC))
         written = time.monotonic()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from pypdf import PdfReader
 
 from assess.reports import build, pdf, svg
 from assess.reports.routes import bp as reports_bp
-from tests.conftest import Factory, build_app, sign_in
+from tests.conftest import Factory, build_app, nothing_connected, sign_in
 from tests.databases import fresh_database
 from tests.integration.helpers import IsolatedClient, h1, location, main, page, text_of
 
@@ -361,26 +360,6 @@ def test_an_unknown_assessment_is_404(ada_client):
 
 
 # -- User text stays text, and nothing is fetched ----------------------------------------------------------------
-
-
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    """A listening socket on a free local port: any connection attempt would be queued here."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.setblocking(False)
-    yield server
-    server.close()
-
-
-def nothing_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
 
 
 @pytest.fixture()

@@ -4,9 +4,7 @@ the choice of peer groups, and the render process's time limit. No app, no datab
 from __future__ import annotations
 
 import os
-import socket
 import time
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from assess.reports import cache, pdf
 from assess.reports.build import ALL_GROUPS, choose_groups
 from assess.reports.fetcher import STATIC_FOLDER, StaticOnlyFetcher, URLRefused, parse_data_url, static_path
 from assess.reports.svg import PDF_FONT_FAMILY, tidy_svg
+from tests.conftest import nothing_connected
 
 # -- data: URLs ---------------------------------------------------------------------------------------------
 
@@ -67,25 +66,6 @@ def test_a_file_in_the_static_folder_is_served(static):
 def test_files_outside_the_static_folder_are_refused(static, make_url):
     with pytest.raises(URLRefused):
         static_path(make_url(static), static)
-
-
-@pytest.fixture()
-def listener() -> Iterator[socket.socket]:
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.setblocking(False)
-    yield server
-    server.close()
-
-
-def nothing_connected(server: socket.socket) -> bool:
-    try:
-        connection, _ = server.accept()
-    except BlockingIOError:
-        return True
-    connection.close()
-    return False
 
 
 def test_the_fetcher_serves_data_and_static_files_and_refuses_everything_else(static, listener):
