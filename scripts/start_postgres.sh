@@ -20,6 +20,9 @@ BEGIN
     CREATE ROLE assess_ci LOGIN CREATEDB PASSWORD 'assess_ci';
   END IF;
 END $$;
+-- DROP DATABASE ... WITH (FORCE) must be able to end an autovacuum worker that happens to be
+-- working in a test database; such a worker belongs to no role, so only pg_signal_backend may.
+GRANT pg_signal_backend TO assess_ci;
 SQL
 runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'assess_ci'" | grep -q 1 \
   || runuser -u postgres -- createdb -O assess_ci assess_ci

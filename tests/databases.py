@@ -8,6 +8,7 @@ needs CREATEDB) and dropping it afterwards. `.ci/run` sets both.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,5 +47,28 @@ def fresh_database(tmp_dir: Path, label: str) -> Iterator[str]:
     try:
         yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
+        _drop_database(admin, name)
+
+
+def _drop_database(admin: str, name: str) -> None:
+    """Drop a test database, ending the suite's own leftover connections to it.
+
+    `WITH (FORCE)` has to end every other session in the database; an autovacuum worker there
+    belongs to no role, so a role without pg_signal_backend is refused (scripts/start_postgres.sh
+    grants it). A plain DROP DATABASE stops autovacuum by itself, so that is the fallback, tried
+    again for a few seconds while the suite's own connections close.
+    """
+    with psycopg.connect(admin, autocommit=True) as connection:
+        try:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            pass
+        for attempt in range(20):
+            try:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
