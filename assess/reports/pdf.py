@@ -70,9 +70,12 @@ WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
 
 
 def render_in_this_process(html: str, static_folder: Path = STATIC_FOLDER, **options: Any) -> Rendered:
-    """Render now, in this process, with no time limit (for tests and tools; the app uses RenderWorker)."""
+    """Render now, in this process, with no time limit (for tests and tools; the app uses RenderWorker).
+    SVG text is drawn a run at a time, as in the render process (textruns)."""
+    from . import textruns
     from .worker import render
 
+    textruns.install()
     pdf, requested, refused, seconds, cpu = render(html, static_folder, {**PDF_OPTIONS, **options})
     return Rendered(pdf, tuple(requested), tuple(refused), seconds, cpu)
 
