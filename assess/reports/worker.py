@@ -43,23 +43,13 @@ def _short(url: str) -> str:
 
 
 def render(html: str, static_folder: Path, options: dict[str, Any]) -> tuple[bytes, list[str], list[str], float, float]:
-    """(PDF, URLs the fetcher was asked for, URLs it refused, seconds, CPU seconds).
-
-    Python's cyclic garbage collector is off while WeasyPrint works: a report makes millions of short-lived
-    objects, and the collector's passes over them were about 15% of the render. Everything is collected
-    once the PDF is written (in this process, after the answer is sent: `serve`)."""
+    """(PDF, URLs the fetcher was asked for, URLs it refused, seconds, CPU seconds)."""
     from weasyprint import HTML
 
     started, cpu = time.perf_counter(), time.process_time()
     fetcher = StaticOnlyFetcher(static_folder)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        document = HTML(string=html, base_url=static_folder.resolve().as_uri() + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf(**options)
-    finally:
-        if collecting:
-            gc.enable()
+    document = HTML(string=html, base_url=static_folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+    pdf = document.write_pdf(**options)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return pdf, [_short(url) for url in fetcher.requested], list(fetcher.refused), seconds, cpu
 
@@ -83,11 +73,19 @@ def serve(incoming: Connection, outgoing: Connection, static_folder: Path) -> No
         if job is None:
             return
         html, options = job
+        # Python's cyclic garbage collector is off from the job until its answer has been sent: a report
+        # makes millions of short-lived objects, and the collector's passes over them were about 15% of a
+        # render. The render's garbage is collected once, after the answer has gone.
+        gc.disable()
         try:
-            outgoing.send(("ok", render(html, static_folder, options)))
+            answer: tuple[str, Any] = ("ok", render(html, static_folder, options))
         except Exception as exc:  # noqa: BLE001  (reported to the parent, which logs it)
-            outgoing.send(("error", f"{type(exc).__name__}: {exc}"))
-        gc.collect()  # the render's garbage, while the parent sends the PDF on its way
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            outgoing.send(answer)
+        finally:
+            gc.enable()
+            gc.collect()
 
 
 def main(argv: list[str]) -> None:
