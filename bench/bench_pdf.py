@@ -21,9 +21,10 @@ Measured (what the download route does on a cache miss: gather, cache key, chart
   Chromium processes' VmHWM (from /proc);
 - warm: --runs reports in one process after a warm-up report (exporter and render process running,
   report cache bypassed): median, min, max, and the median of each stage (gather: score and benchmarks;
-  key; chromium_wait: waiting for the exporter to be ready; charts: building the figures and exporting
-  them to SVG; html: the template; pdf: the render process, as seen by the app; render_in_worker: the same,
-  inside the render process; render_cpu: its CPU time; app_cpu: the app process's CPU time: wall-clock
+  key; chromium_wait: waiting for the exporter to be ready; html: building the figures and the template;
+  pdf: from sending the HTML to the render process to having the PDF, which includes charts: exporting
+  the figures to SVG, done while the render process parses the HTML; render_in_worker: the render inside
+  the render process; render_cpu: its CPU time; app_cpu: the app process's CPU time: wall-clock
   times move with the machine's load, CPU times much less); tracemalloc's peak of Python allocations in
   the app process during one warm report;
 - cache hit: the download route through the test client once the report is cached (median of --runs).

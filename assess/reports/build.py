@@ -4,7 +4,6 @@ the cache, export its charts, fill in the template and render the PDF within the
 from __future__ import annotations
 
 import atexit
-import base64
 import functools
 import shutil
 import tempfile
@@ -27,6 +26,7 @@ from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DomainScore, Result, score_assessment
 
 from . import cache, pdf, svg
+from .charturl import chart_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 REPORT_FILES = ("report.html", "report.css")
@@ -63,7 +63,7 @@ class ReportData:
     all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
     trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
     trend: Chart | None = None  # built only when the PDF is made, and only with two periods or more
-    images: dict[int, str] = field(default_factory=dict)  # id(chart) -> data: URL of its SVG
+    images: dict[int, str] = field(default_factory=dict)  # id(chart) -> URL of its SVG (report-chart:N)
 
     @property
     def has_trend(self) -> bool:
@@ -253,10 +253,6 @@ def report_cache() -> cache.ReportCache:
 # -- Making the PDF ---------------------------------------------------------------------------------------------
 
 
-def svg_data_url(svg_text: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode("ascii")
-
-
 def render_html(data: ReportData, generated_at: datetime) -> str:
     assessment = data.assessment
     return render_template(
@@ -311,25 +307,30 @@ def make_pdf(
             exporter.wait_ready()  # at once when running; else bounded by svg.START_LIMIT, not by `limit`
             waited = time.monotonic() - before
         deadline = began + waited + limit
-        svgs: list[str] = []
-        if drawn:
-            remaining = deadline - time.monotonic()
+        # The charts' images are placeholders (report-chart:N) whose SVGs go to the render process while it
+        # parses the HTML: exporting them and starting the render overlap (pdf.RenderWorker.render).
+        data.images = {id(chart): chart_url(index) for index, chart in enumerate(drawn)}
+        html = render_html(data, generated_at or datetime.now(UTC))
+        written = time.monotonic()
+        exported: list[float] = []
+
+        def export(remaining: float) -> list[str]:
             if remaining <= 0:
                 raise svg.ChartExportTimeout("no time left for the charts")
             svgs = exporter.export([svg.figure_dict(chart.json()) for chart in drawn], timeout=remaining)
-        data.images = {id(chart): svg_data_url(text) for chart, text in zip(drawn, svgs, strict=True)}
-        charted = time.monotonic()
-        html = render_html(data, generated_at or datetime.now(UTC))
-        written = time.monotonic()
+            exported.append(time.monotonic())
+            return svgs
+
         remaining = deadline - written
         if remaining <= 0:
             raise pdf.RenderTimeout("no time left for the PDF")
-        rendered = worker.render(html, timeout=remaining)
+        rendered = worker.render(html, timeout=remaining, charts=export if drawn else None)
+        finished = time.monotonic()
         timings.update(
             chromium_wait=waited,
-            charts=charted - began - waited,
-            html=written - charted,
-            pdf=time.monotonic() - written,
+            html=written - began - waited,  # building the figures, and the template
+            charts=(exported[0] - written) if exported else 0.0,  # exporting them, while the render starts
+            pdf=finished - written,  # from sending the HTML to the PDF: includes the charts' export
         )
         return rendered
     except (svg.ChartExportTimeout, pdf.RenderTimeout) as exc:

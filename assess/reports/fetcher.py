@@ -10,13 +10,18 @@ import base64
 import binascii
 import logging
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+if __package__:
+    from . import charturl
+else:  # imported by worker.py run as a script: charturl.py sits next to this file
+    import charturl  # type: ignore[no-redef]
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +72,14 @@ def static_path(url: str, static_folder: Path) -> Path:
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher, allowed only `data:` URLs and files in the static folder. No network, no
+    """WeasyPrint's fetcher, allowed only `data:` URLs, files in the static folder and, when `charts` is
+    given, the report's own charts (`report-chart:N`, SVG text handed over by the app). No network, no
     redirects: nothing is ever opened through urllib."""
 
-    def __init__(self, static_folder: Path = STATIC_FOLDER):
+    def __init__(self, static_folder: Path = STATIC_FOLDER, charts: Callable[[int], str] | None = None):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=False)
         self.static_folder = Path(static_folder)
+        self.charts = charts
         self.requested: list[str] = []
         self.refused: list[str] = []
 
@@ -87,6 +94,11 @@ class StaticOnlyFetcher(URLFetcher):
                 path = static_path(url, self.static_folder)
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+            if scheme == charturl.SCHEME and self.charts is not None:
+                index = charturl.chart_index(url)
+                if index is None:
+                    raise URLRefused("malformed chart URL")
+                return URLFetcherResponse(url, self.charts(index).encode(), {"Content-Type": "image/svg+xml"})
             raise URLRefused(f"scheme {scheme or '(none)'!r} is not allowed")
         except URLRefused:
             self.refused.append(url)

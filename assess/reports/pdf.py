@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -158,9 +159,21 @@ class RenderWorker:
                 raise RenderError(f"the PDF render process could not start: {detail}")
             self._ready = True
 
-    def render(self, html: str, *, timeout: float, **options: Any) -> Rendered:
+    def render(
+        self,
+        html: str,
+        *,
+        timeout: float,
+        charts: Callable[[float], list[str]] | None = None,
+        **options: Any,
+    ) -> Rendered:
         """The PDF, or RenderTimeout after `timeout` seconds (the process is then killed). Starting the
-        process, when it is not running, is not counted."""
+        process, when it is not running, is not counted.
+
+        `charts`, if given, makes the SVGs of the HTML's `report-chart:N` images (fetcher.chart_url): it is
+        called with the seconds left once the HTML is on its way, so the charts are made while the render
+        process parses the HTML and works out its styles (worker.py). If it raises, the render process is
+        killed (it would otherwise wait for them) and the exception is raised here."""
         waiting_since = time.monotonic()
         if not self._lock.acquire(timeout=max(timeout, 0)):
             raise RenderTimeout(f"waited {timeout:.1f} seconds for another report to finish")
@@ -171,10 +184,21 @@ class RenderWorker:
             jobs, answers = self._to_worker, self._from_worker
             assert jobs is not None and answers is not None
             try:
-                jobs.send((html, {**PDF_OPTIONS, **options}))
+                jobs.send((html, {**PDF_OPTIONS, **options}, charts is not None))
             except OSError:
                 self._discard()
                 raise RenderError("the PDF render process had stopped") from None
+            if charts is not None:
+                try:
+                    svgs = charts(deadline - time.monotonic())
+                except BaseException:
+                    self._kill()
+                    raise
+                try:
+                    jobs.send(("charts", svgs))
+                except OSError:
+                    self._discard()
+                    raise RenderError("the PDF render process had stopped") from None
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not answers.poll(remaining):
                 self._kill()

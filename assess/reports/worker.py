@@ -4,7 +4,16 @@ Started by pdf.RenderWorker as `python -I assess/reports/worker.py <read fd> <wr
 a script, not `-m assess.reports.worker`, so that the process imports WeasyPrint and nothing of the app
 (importing the `assess` package would pull in Flask, SQLAlchemy and the rest: seconds, for nothing).
 It imports only the standard library, WeasyPrint and fetcher.py (which imports nothing of the app
-either). Jobs and answers are plain tuples pickled over two pipes (multiprocessing.connection).
+either). Jobs and answers are plain tuples pickled over two pipes (multiprocessing.connection):
+
+- the app sends `(html, options, charts)`; with `charts` true the HTML's chart images are `report-chart:N`
+  URLs whose SVGs are not made yet, and the app sends them next, as `("charts", [svg, ...])`, or
+  `("no-charts", reason)` if it could not make them. Meanwhile this process parses the HTML and works
+  out its styles: the fetcher asks for the first chart only when WeasyPrint builds its boxes (about a
+  tenth of a second in), and waits for them there. So the charts are exported and the report begins to
+  be rendered at the same time, on the machine's two cores;
+- this process answers `("ok", (pdf, requested URLs, refused URLs, seconds, CPU seconds))` or
+  `("error", message)`.
 """
 
 from __future__ import annotations
@@ -20,11 +29,11 @@ from typing import Any
 
 if __package__:
     from . import textruns
-    from .fetcher import StaticOnlyFetcher
+    from .fetcher import StaticOnlyFetcher, URLRefused
 else:  # run as a script: fetcher.py and textruns.py sit next to this file (appended: nothing is shadowed)
     sys.path.append(str(Path(__file__).resolve().parent))
     import textruns  # type: ignore[no-redef]
-    from fetcher import StaticOnlyFetcher  # type: ignore[no-redef]
+    from fetcher import StaticOnlyFetcher, URLRefused  # type: ignore[no-redef]
 
 # Loads WeasyPrint's code paths and the fonts a report uses (regular, bold, monospace, and text in an SVG),
 # so that the first real report does not pay for them. It runs while Chromium starts.
@@ -42,12 +51,42 @@ def _short(url: str) -> str:
     return url[:60] + "…" if url.startswith("data:") and len(url) > 60 else url
 
 
-def render(html: str, static_folder: Path, options: dict[str, Any]) -> tuple[bytes, list[str], list[str], float, float]:
+class ChartSupply:
+    """The charts of the job being rendered, received from the app when WeasyPrint first asks for one."""
+
+    def __init__(self, incoming: Connection):
+        self.incoming = incoming
+        self.received = False
+        self.svgs: list[str] = []
+        self.failure: str | None = None
+
+    def receive(self) -> None:
+        if self.received:
+            return
+        kind, detail = self.incoming.recv()
+        self.received = True
+        if kind == "charts":
+            self.svgs = list(detail)
+        else:
+            self.failure = str(detail)
+
+    def __call__(self, index: int) -> str:
+        self.receive()
+        if self.failure is not None:
+            raise URLRefused(f"no charts: {self.failure}")
+        if not 0 <= index < len(self.svgs):
+            raise URLRefused(f"no chart {index}")
+        return self.svgs[index]
+
+
+def render(
+    html: str, static_folder: Path, options: dict[str, Any], charts: ChartSupply | None = None
+) -> tuple[bytes, list[str], list[str], float, float]:
     """(PDF, URLs the fetcher was asked for, URLs it refused, seconds, CPU seconds)."""
     from weasyprint import HTML
 
     started, cpu = time.perf_counter(), time.process_time()
-    fetcher = StaticOnlyFetcher(static_folder)
+    fetcher = StaticOnlyFetcher(static_folder, charts)
     document = HTML(string=html, base_url=static_folder.resolve().as_uri() + "/", url_fetcher=fetcher)
     pdf = document.write_pdf(**options)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -72,15 +111,21 @@ def serve(incoming: Connection, outgoing: Connection, static_folder: Path) -> No
             return
         if job is None:
             return
-        html, options = job
+        html, options, pending = job
+        charts = ChartSupply(incoming) if pending else None
         # Python's cyclic garbage collector is off from the job until its answer has been sent: a report
         # makes millions of short-lived objects, and the collector's passes over them were about 15% of a
         # render. The render's garbage is collected once, after the answer has gone.
         gc.disable()
         try:
-            answer: tuple[str, Any] = ("ok", render(html, static_folder, options))
+            answer: tuple[str, Any] = ("ok", render(html, static_folder, options, charts))
         except Exception as exc:  # noqa: BLE001  (reported to the parent, which logs it)
             answer = ("error", f"{type(exc).__name__}: {exc}")
+        if charts is not None:
+            try:
+                charts.receive()  # sent whether or not the HTML asked for them: stay in step with the app
+            except (EOFError, OSError):
+                return
         try:
             outgoing.send(answer)
         finally:

@@ -292,6 +292,84 @@ def test_a_weasyprint_failure_is_reported_and_the_process_carries_on():
         worker.stop()
 
 
+CHART_HTML = (
+    "<!DOCTYPE html><html lang='en'><title>charts</title><body>"
+    "<p>Before the charts.</p><img alt='first' src='report-chart:0'><img alt='second' src='report-chart:1'>"
+    "</body></html>"
+)
+
+
+def svg_saying(text: str) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+        f'<text x="10" y="20" font-family="Liberation Sans" font-size="12">{text}</text></svg>'
+    )
+
+
+def test_charts_are_made_while_the_render_starts_and_drawn_from_what_the_app_hands_over():
+    worker = pdf.RenderWorker()
+    calls: list[float] = []
+
+    def charts(remaining: float) -> list[str]:
+        calls.append(remaining)
+        time.sleep(0.3)  # the render process is parsing the HTML meanwhile, then waits for these
+        return [svg_saying("Chart number one"), svg_saying("Chart number two")]
+
+    try:
+        rendered = worker.render(CHART_HTML, timeout=60, charts=charts)
+        assert len(calls) == 1 and 55 < calls[0] <= 60
+        assert rendered.requested == ("report-chart:0", "report-chart:1") and rendered.refused == ()
+        text = pdf_text(rendered.pdf)
+        assert "Chart number one" in text and "Chart number two" in text
+        # The next job is in step: a report without charts, then one whose HTML never asks for its charts.
+        assert worker.render("<html lang='en'><title>ok</title><p>Fine</p></html>", timeout=60).refused == ()
+        plain = worker.render("<html lang='en'><title>ok</title><p>None</p></html>", timeout=60, charts=charts)
+        assert plain.requested == () and "None" in pdf_text(plain.pdf)
+        assert "Fine" in pdf_text(worker.render("<html lang='en'><title>ok</title><p>Fine</p></html>", timeout=60).pdf)
+        assert worker.starts == 1 and worker.killed == 0
+    finally:
+        worker.stop()
+
+
+def test_charts_that_cannot_be_made_stop_the_render_and_the_next_report_gets_a_new_process():
+    worker = pdf.RenderWorker()
+
+    def broken(remaining: float) -> list[str]:
+        raise RuntimeError("Chromium went away")
+
+    try:
+        worker.wait_ready()
+        process = worker.process
+        assert process is not None
+        with pytest.raises(RuntimeError, match="Chromium went away"):
+            worker.render(CHART_HTML, timeout=60, charts=broken)
+        assert process.poll() is not None and worker.killed == 1  # not left waiting for charts
+        again = worker.render(CHART_HTML, timeout=60, charts=lambda remaining: [svg_saying("A"), svg_saying("B")])
+        assert again.refused == () and worker.starts == 2
+    finally:
+        worker.stop()
+
+
+def test_chart_urls_are_served_only_from_the_charts_handed_over():
+    handed = {0: svg_saying("mine")}
+    fetcher = StaticOnlyFetcher(STATIC_FOLDER, charts=lambda index: handed[index])
+    response = fetcher.fetch("report-chart:0")
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    for url in ("report-chart:", "report-chart:x", "report-chart:-1", "report-chart:０"):
+        with pytest.raises(URLRefused):
+            fetcher.fetch(url)
+    with pytest.raises(URLRefused):  # a fetcher for a report without charts serves none
+        StaticOnlyFetcher(STATIC_FOLDER).fetch("report-chart:0")
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
 # -- The print stylesheet -----------------------------------------------------------------------------------
 
 
