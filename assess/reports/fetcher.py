@@ -1,4 +1,5 @@
-"""WeasyPrint's URL fetcher for reports: `data:` URLs and the app's own static files, nothing else.
+"""WeasyPrint's URL fetcher for reports: `data:` URLs, the app's own static files and the charts the app
+hands over (`report-chart:N`), nothing else.
 
 Imported only where WeasyPrint runs (the render process, and tests), so that importing the app does not
 import WeasyPrint. pdf.py's docstring explains why the fetcher is locked down.

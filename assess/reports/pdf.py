@@ -3,7 +3,9 @@
 Safety. WeasyPrint fetches whatever the HTML and CSS point at (images, stylesheets, fonts, SVG
 references) through its URL fetcher. `StaticOnlyFetcher` serves only:
 
-- `data:` URLs (the charts are embedded as `data:image/svg+xml;base64,...`);
+- `data:` URLs;
+- `report-chart:N`, the report's own charts: SVG text the app exported and hands to the render process
+  (worker.py), never fetched from anywhere;
 - `file:` URLs of files inside the app's static folder (symlinks resolved first, so `..` or a link
   cannot escape it).
 
