@@ -113,7 +113,9 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("governor@example.org", "Alex Morgan (demo governor)", "governor", ("DEMO-FWR", "DEMO-ASH")),
+    DemoAccount(
+        "governor@example.org", "Alex Morgan (demo governor)", "governor", ("DEMO-FWR", "DEMO-ASH", "DEMO-ORW")
+    ),
     DemoAccount("probation@example.org", "Sam Okafor (demo probation manager)", "governor", ("DEMO-PDU-LM",)),
     DemoAccount("inspector@example.org", "Jo Reid (demo inspector)", "inspector"),
     DemoAccount("commissioner@example.org", "Priya Shah (demo commissioner)", "commissioner"),

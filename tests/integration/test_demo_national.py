@@ -106,7 +106,8 @@ def test_more_periods_later_adds_only_the_missing_ones(app_ctx):
     assert count(Assessment) == total
     # At most one submitted assessment per site and period.
     duplicates = db.session.execute(
-        select(Assessment.site_id, Assessment.period).group_by(Assessment.site_id, Assessment.period)
+        select(Assessment.site_id, Assessment.period)
+        .group_by(Assessment.site_id, Assessment.period)
         .having(func.count() > 1)
     ).all()
     assert duplicates == []
@@ -264,3 +265,54 @@ def test_the_generators_scorer_agrees_with_score_assessment(app_ctx):
     cases += [{question: rng.choice(options) for question in questions} for _ in range(400)]
     for choices in cases:
         assert scorer.scores(choices) == StoredScores.from_result(score_assessment(definition, choices))  # type: ignore[arg-type]
+
+
+def test_the_demo_governors_results_show_every_peer_group_and_a_too_small_one_says_why(app_ctx, new_client):
+    """Issue 5's acceptance on the demo data as `make run` loads it: for each of the demo governor's prisons,
+    the latest results page offers every peer group that applies, with its charts, tables and CSV downloads;
+    HMP Orwell Sands (a women's closed prison, the only one of its function) shows why one group is hidden."""
+    from assess.demo import DEMO_ACCOUNTS
+    from tests.integration.helpers import main, page, text_of
+
+    seed_demo(latest(), DEFAULT_DEMO_PASSWORD, TODAY)
+    seed_national(latest(), TODAY)  # the default national data set
+    client = new_client()
+    response = client.post("/sign-in", data={"email": "governor@example.org", "password": DEFAULT_DEMO_PASSWORD})
+    assert response.status_code == 302
+    governor = next(account for account in DEMO_ACCOUNTS if account.email == "governor@example.org")
+    assert "DEMO-ORW" in governor.sites
+    for code in governor.sites:
+        site = db.session.scalar(select(Site).where(Site.code == code))
+        assert site is not None
+        latest_id = db.session.scalar(
+            select(Assessment.id)
+            .where(Assessment.site_id == site.id, Assessment.status == "submitted")
+            .order_by(Assessment.period.desc())
+            .limit(1)
+        )
+        soup = page(client.get(f"/assessments/{latest_id}/results"))
+        text = text_of(main(soup))
+        applies = {"national", "region"} | {
+            group
+            for group, value in (
+                ("category", site.category),
+                ("function", site.function),
+                ("population", site.population_band),
+            )
+            if value
+        }
+        offered = {item["value"] for item in soup.select("input[name=group]")}
+        hidden = "Groups not shown" in text
+        assert offered | ({"function"} if hidden else set()) == applies, code
+        assert len(soup.select("div.app-chart[data-chart-source]")) == 3, code  # range, radar, levels
+        assert text.count("Download this table (CSV)") == 3, code
+        assert len(soup.select("table")) >= 3, code
+        if code == "DEMO-ORW":
+            heading = soup.find("h3", string="Groups not shown")
+            assert heading is not None
+            reasons = [text_of(item) for item in heading.find_next("ul").select("li")]
+            assert len(reasons) == 1 and reasons[0].startswith("Prisons with the same function (Closed)"), reasons
+            assert "No other sites in this group submitted an assessment for the period" in reasons[0]
+            assert "Figures are shown only for groups of at least 5" in reasons[0]
+        else:
+            assert not hidden, code
