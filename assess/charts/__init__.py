@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .benchmark import benchmark_charts, level_distribution_chart, not_shown_reason, radar_chart, range_chart
 from .chart import Chart, figure_json
-from .style import FONT_FAMILY, one_decimal, ordinal, percentile_text, score_text
+from .style import FONT_FAMILY, PRINT_WRAP_AT, one_decimal, ordinal, percentile_text, score_text
 from .table import NOT_SHOWN, Row, Table
 from .trend import TrendPoint, domain_trend_chart, points_from_scores, trend_chart, trend_charts, trend_table
 
@@ -23,6 +23,7 @@ __all__ = [
     "FONT_FAMILY",
     "NOT_SHOWN",
     "PLOTLY_CONFIG",
+    "PRINT_WRAP_AT",
     "Chart",
     "Row",
     "Table",

@@ -26,6 +26,7 @@ from .style import (
     QUARTILE_COLOUR,
     SITE_COLOUR,
     TEXT_COLOUR,
+    WRAP_AT,
     base_layout,
     category_axis,
     escape,
@@ -220,9 +221,10 @@ def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Char
 # -- 2. Range (quartiles) ----------------------------------------------------------------------------------
 
 
-def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
+def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> Chart:
     """Each area's middle half of peer scores (lower to upper quartile) as a bar, the peer median as a tick,
-    and your score as a marker; areas top to bottom in questionnaire order."""
+    and your score as a marker; areas top to bottom in questionnaire order. Area titles are wrapped at
+    `wrap_at` characters a line (each bar is as tall as the title with the most lines)."""
     _check_shown(benchmark)
     title = "Your score and the middle half of peers in each area"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
@@ -251,7 +253,7 @@ def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Char
         rows=tuple(rows),
     )
 
-    labels = [wrap(domain.title) for domain, _ in shown]
+    labels = [wrap(domain.title, wrap_at) for domain, _ in shown]
     titles = [escape(domain.title) for domain, _ in shown]
     quartiles = go.Bar(
         name="Middle half of peers (lower to upper quartile)",
@@ -358,9 +360,11 @@ def _most_common(questionnaire: Questionnaire, summary: Summary) -> str:
     return f" The most common overall {noun} {which} ({top} of {plural(summary.peers, 'peer')})."
 
 
-def level_distribution_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
+def level_distribution_chart(
+    questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT
+) -> Chart:
     """How many peers are at each level, overall and in each area: stacked horizontal bars, one trace
-    (colour and fill pattern) per level, lowest level on the left."""
+    (colour and fill pattern) per level, lowest level on the left. Area titles wrap as in range_chart."""
     _check_shown(benchmark)
     title = "How many peers are at each level"
     values = [level.value for level in questionnaire.levels]
@@ -381,7 +385,7 @@ def level_distribution_chart(questionnaire: Questionnaire, benchmark: GroupBench
         rows=tuple(rows),
     )
 
-    labels = [wrap(label) for label, _ in shown]
+    labels = [wrap(label, wrap_at) for label, _ in shown]
     traces = []
     for index, value in enumerate(values):
         colour = LEVEL_COLOURS[index % len(LEVEL_COLOURS)]
@@ -450,11 +454,12 @@ def level_distribution_chart(questionnaire: Questionnaire, benchmark: GroupBench
 RADAR_MINIMUM = 3  # a radar of fewer areas is a line or a point, not a shape
 
 
-def benchmark_charts(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> list[Chart]:
+def benchmark_charts(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> list[Chart]:
     """The charts for one shown peer group, in page order: range, radar (only when at least 3 areas have
-    figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'."""
-    charts = [range_chart(questionnaire, benchmark)]
+    figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'. `wrap_at`: as
+    range_chart (the PDF report wraps area titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
+    charts = [range_chart(questionnaire, benchmark, wrap_at=wrap_at)]
     if len(benchmark.domains.keys() & {domain.id for domain in questionnaire.domains}) >= RADAR_MINIMUM:
         charts.append(radar_chart(questionnaire, benchmark))
-    charts.append(level_distribution_chart(questionnaire, benchmark))
+    charts.append(level_distribution_chart(questionnaire, benchmark, wrap_at=wrap_at))
     return charts

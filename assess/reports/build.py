@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app, render_template
 
 from assess.benchmarking import GroupBenchmark
-from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_scores, trend_chart
+from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint, benchmark_charts, points_from_scores, trend_chart
 from assess.common.questionnaires import registry
 from assess.data import benchmarks as benchmark_data
 from assess.models import Assessment
@@ -111,10 +111,11 @@ class ReportData:
         return len(self.charts())
 
     def build_charts(self) -> None:
-        """The chosen groups' charts and the overall trend, from the same builders as the web pages."""
+        """The chosen groups' charts and the overall trend, from the same builders as the web pages (area titles
+        wrapped less, so that the tall charts print larger on the page)."""
         for group in self.groups:
             if not group.charts:
-                group.charts = benchmark_charts(self.questionnaire, group.benchmark)
+                group.charts = benchmark_charts(self.questionnaire, group.benchmark, wrap_at=PRINT_WRAP_AT)
         if self.has_trend and self.trend is None:
             self.trend = trend_chart(self.questionnaire, self.trend_points)
 

@@ -22,6 +22,7 @@ import pytest
 from assess.benchmarking import OVERALL, GroupBenchmark, GroupDecision, Summary, summarise
 from assess.charts import (
     NOT_SHOWN,
+    PRINT_WRAP_AT,
     Chart,
     Row,
     Table,
@@ -492,6 +493,23 @@ def test_benchmark_charts_leave_out_the_radar_below_three_domains(mini: Question
     charts = benchmark_charts(three, benchmark({"alpha": ALPHA, "beta": BETA, "gamma": gamma}, suppressed={}))
     assert [chart.id for chart in charts] == ["range", "radar", "levels"]
     assert all(isinstance(chart, Chart) and chart.title and chart.description for chart in charts)
+
+
+def test_print_wrapping_gives_fewer_lines_per_title_and_shorter_charts(mini: Questionnaire) -> None:
+    """The PDF's charts wrap area titles at PRINT_WRAP_AT: a long title takes 2 lines, not 4, so each bar is
+    shorter and the whole chart prints larger when scaled to the page's height."""
+    long = "Partnerships with the voluntary sector and lived-experience organisations"
+    titled = retitled(mini, "beta", long)
+    data = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    for build in (range_chart, level_distribution_chart):
+        screen, paper = build(titled, data), build(titled, data, wrap_at=PRINT_WRAP_AT)
+        screen_label = [label for label in screen.figure.data[0].y if "Partnerships" in label][0]
+        paper_label = [label for label in paper.figure.data[0].y if "Partnerships" in label][0]
+        assert screen_label.count("<br>") == 3 and paper_label.count("<br>") == 1, build.__name__
+        assert paper.figure.layout.height < screen.figure.layout.height, build.__name__
+        assert paper.table == screen.table  # the same numbers either way
+    charts = benchmark_charts(titled, data, wrap_at=PRINT_WRAP_AT)
+    assert all(label.count("<br>") <= 1 for chart in charts for label in chart.figure.data[0].y)
 
 
 def test_benchmark_charts_from_summarise(mini: Questionnaire) -> None:
