@@ -162,6 +162,26 @@ def outline_titles(reader: PdfReader) -> list[str]:
     return titles
 
 
+def figure_alternatives(reader: PdfReader) -> list[str]:
+    """The /Alt text of every Figure in the PDF's structure tree (tagged PDF), in document order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if hasattr(node, "keys"):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def pdftotext(data: bytes) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -205,6 +225,11 @@ def test_report_holds_the_results_benchmarks_and_method_and_is_accessible(ada_cl
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] in (True, "true")
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfuaid:part" in xmp and b"1" in xmp
+    # Each chart is a tagged Figure whose text alternative says what it shows and points to its table.
+    alternatives = figure_alternatives(reader)
+    assert len(alternatives) >= 3, alternatives
+    assert all(text.endswith("The same numbers are in the table below.") for text in alternatives), alternatives
+    assert any(text.startswith("How many peers are at each level.") for text in alternatives), alternatives
 
     # A bookmark for each section and each area.
     titles = outline_titles(reader)
