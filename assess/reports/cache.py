@@ -36,7 +36,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when the report changes in a way the template files do not show (code that builds its data).
-TEMPLATE_VERSION = "2026-11-25.1"
+TEMPLATE_VERSION = "2026-11-29.1"  # charts: labels drawn as runs, titles wrapped for print
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_AGE_DAYS = 30
 _KEY = re.compile(r"^[0-9a-f]{64}$")

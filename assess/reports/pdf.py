@@ -196,11 +196,11 @@ class RenderWorker:
                 except BaseException:
                     self._kill()
                     raise
-                try:
-                    jobs.send(("charts", svgs))
-                except OSError:
-                    self._discard()
-                    raise RenderError("the PDF render process had stopped") from None
+                # Sent from a thread: a pipe holds 64 KiB, so a large send waits until the render process reads
+                # it, and only the answer's wait below is bounded by the deadline (past it the process is
+                # killed, which ends a blocked send with an error).
+                sender = threading.Thread(target=_send_quietly, args=(jobs, ("charts", svgs)), daemon=True)
+                sender.start()
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not answers.poll(remaining):
                 self._kill()
@@ -247,6 +247,14 @@ class RenderWorker:
                 except (OSError, subprocess.TimeoutExpired):
                     pass
             self._kill()
+
+
+def _send_quietly(connection: Connection, message: Any) -> None:
+    """Send, or give up quietly if the render process is gone (it was killed, and the caller says why)."""
+    try:
+        connection.send(message)
+    except (OSError, ValueError):
+        pass
 
 
 _worker: RenderWorker | None = None

@@ -6,27 +6,34 @@ Plotly's charts use none of these: each label is one run at one position. Laying
 single letters was about a fifth of a chart's drawing time and 0.1 s of a four-chart report.
 
 `install()` wraps WeasyPrint's SVG text function so that a `<text>` or `<tspan>` with at most one value for
-each of x, y, dx and dy, and no `rotate`, `letter-spacing` or `textLength`, is handed to it as a single
-"letter": the stock code then lays out and draws the whole run once, at the same place, with the same
-anchoring, bounding box and cursor. Anything else goes to the stock code unchanged. The run is shaped as a
-whole (kerning included), as the browser that measured the chart shaped it; text stays real, extractable text.
+each of x, y, dx and dy, no `rotate`, `letter-spacing`, `textLength` or `direction`, and no line-breaking or
+right-to-left characters (one_run), is handed to it as a single "letter": the stock code then lays out and
+draws the whole run once, at the same place, with the same anchoring, bounding box and cursor. Anything else
+goes to the stock code unchanged. The run is shaped as a whole (kerning included), as the browser that
+measured the chart shaped it; text stays real, extractable text.
 
 The wrapper relies on two details of WeasyPrint's SVG module: the `TAGS` table that maps an element to
 its drawing function, and the module-level name `text` that `draw_node` compares entries with (to anchor
 text). It is installed only on the WeasyPrint version it was checked against (TESTED_VERSIONS); on any other
 version `install()` leaves WeasyPrint alone and says so, so an upgrade can make the report slower, never
-wrong. tests/integration/test_pdf.py checks both paths draw the same text in the same places.
+wrong. tests/unit/test_report_textruns.py checks both paths draw the same text in the same places.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 TESTED_VERSIONS = ("70.0",)
-_PER_LETTER = ("rotate", "textLength", "lengthAdjust")
+_PER_LETTER = ("rotate", "textLength", "lengthAdjust", "direction", "unicode-bidi")
+# Characters Pango would break a run at (the run is laid out as its first line only), and the bidirectional
+# classes whose reordering a run would apply where letter-by-letter drawing does not: such text keeps the
+# stock drawing, so it draws exactly as before.
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"})
 
 
 class _Run(str):
@@ -51,6 +58,8 @@ def one_run(node: Any) -> bool:
     if any(name in attributes for name in _PER_LETTER):
         return False
     if attributes.get("letter-spacing", "normal").strip() not in ("normal", "0", "0px", ""):
+        return False
+    if any(character in _BREAKS or unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text):
         return False
     return all(_single(attributes.get(name)) for name in ("x", "y", "dx", "dy"))
 

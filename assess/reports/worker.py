@@ -7,11 +7,11 @@ It imports only the standard library, WeasyPrint and fetcher.py (which imports n
 either). Jobs and answers are plain tuples pickled over two pipes (multiprocessing.connection):
 
 - the app sends `(html, options, charts)`; with `charts` true the HTML's chart images are `report-chart:N`
-  URLs whose SVGs are not made yet, and the app sends them next, as `("charts", [svg, ...])`, or
-  `("no-charts", reason)` if it could not make them. Meanwhile this process parses the HTML and works
-  out its styles: the fetcher asks for the first chart only when WeasyPrint builds its boxes (about a
-  tenth of a second in), and waits for them there. So the charts are exported and the report begins to
-  be rendered at the same time, on the machine's two cores;
+  URLs whose SVGs are not made yet, and the app sends them next, as `("charts", [svg, ...])` (if it cannot
+  make them, it kills this process instead: it would otherwise wait for them). Meanwhile this process
+  parses the HTML and works out its styles: the fetcher asks for the first chart only when WeasyPrint
+  builds its boxes (about a tenth of a second in), and waits for them there. So the charts are exported
+  and the report begins to be rendered at the same time, on the machine's two cores;
 - this process answers `("ok", (pdf, requested URLs, refused URLs, seconds, CPU seconds))` or
   `("error", message)`.
 """
@@ -63,12 +63,12 @@ class ChartSupply:
     def receive(self) -> None:
         if self.received:
             return
-        kind, detail = self.incoming.recv()
+        message = self.incoming.recv()
         self.received = True
-        if kind == "charts":
-            self.svgs = list(detail)
-        else:
-            self.failure = str(detail)
+        if isinstance(message, tuple) and len(message) == 2 and message[0] == "charts":
+            self.svgs = list(message[1])
+        else:  # not charts: the app is stopping this process
+            self.failure = "the app sent no charts"
 
     def __call__(self, index: int) -> str:
         self.receive()

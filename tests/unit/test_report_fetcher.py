@@ -350,6 +350,26 @@ def test_charts_that_cannot_be_made_stop_the_render_and_the_next_report_gets_a_n
         worker.stop()
 
 
+def test_charts_larger_than_a_pipe_still_leave_the_time_limit_in_charge():
+    """The charts (here 2 MB) are handed over while WeasyPrint is still busy before its first image; a render
+    past its limit is killed on time even though the app's send of the charts has not finished."""
+    worker = pdf.RenderWorker()
+    big = svg_saying("Big").replace("</svg>", "<!--" + "x" * 2_000_000 + "--></svg>")
+    slow = CHART_HTML.replace("<p>Before the charts.</p>", "<p>Slow text to lay out.</p>" * 40000)
+    try:
+        worker.wait_ready()
+        process = worker.process
+        started = time.monotonic()
+        with pytest.raises(pdf.RenderTimeout):
+            worker.render(slow, timeout=0.5, charts=lambda remaining: [big, big])
+        assert time.monotonic() - started < 3
+        assert process is not None and process.poll() is not None and worker.killed == 1
+        again = worker.render(CHART_HTML, timeout=60, charts=lambda remaining: [big, svg_saying("Small")])
+        assert again.refused == () and "Small" in pdf_text(again.pdf)
+    finally:
+        worker.stop()
+
+
 def test_chart_urls_are_served_only_from_the_charts_handed_over():
     handed = {0: svg_saying("mine")}
     fetcher = StaticOnlyFetcher(STATIC_FOLDER, charts=lambda index: handed[index])

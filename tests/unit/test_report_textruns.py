@@ -103,6 +103,12 @@ def test_runs_draw_the_same_words_anchored_at_the_same_points_as_letter_by_lette
         assert before[letter] == after[letter]
 
 
+def test_a_line_separator_in_a_label_loses_no_text():
+    svg = CHART.replace("Start anchored label", "Alpha\u2028Beta")
+    found = {word.text for word in words(draw(page_with(svg), runs=True))}
+    assert {"Alpha", "Beta"} <= found or "AlphaBeta" in found, found
+
+
 def node(tag: str, text: str | None, **attributes: str):
     element = ET.Element(tag, attributes)
     element.text = text
@@ -128,6 +134,12 @@ def node(tag: str, text: str | None, **attributes: str):
         ("text", "Rotated", {"rotate": "10"}, False),
         ("text", "Stretched", {"textLength": "80"}, False),
         ("text", "Spaced", {"letter-spacing": "2"}, False),
+        ("text", "Alpha\u2028Beta", {}, False),  # Pango would break the run there and draw only "Alpha"
+        ("text", "Alpha\u2029Beta", {}, False),
+        ("text", "שלום abc", {}, False),  # right to left: kept letter by letter, exactly as before
+        ("text", "abc عربي", {}, False),
+        ("text", "Mixed", {"direction": "rtl"}, False),
+        ("text", "Café – “quoted” 5½", {}, True),
         ("text", "A", {}, False),  # one letter: nothing to gain
         ("text", None, {}, False),
         ("textPath", "Along a path", {}, False),
