@@ -124,6 +124,27 @@ def blank_page(browser: Browser) -> Iterator[Page]:
 # ---------------------------------------------------------------- the app, served for real
 
 
+def buffered_bodies(app: Any) -> Any:
+    """WSGI middleware: each response body is read into memory and its iterable closed before it is sent.
+
+    The browser sometimes drops a connection while an asset is on its way (a page moves on before a font
+    has arrived). werkzeug's development server then fails before it closes the response, so the file behind
+    Flask's send_file stays open until garbage collection, and the ResourceWarning fails whichever test runs
+    then (the suite treats warnings as errors). With every body already in memory there is nothing to leak.
+    """
+
+    def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -137,7 +158,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with fresh_database(tmp_path_factory.mktemp("browser-db"), "browser") as url:
         app = build_app(url, WTF_CSRF_ENABLED=True)
         data = seed(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, buffered_bodies(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
         thread.start()
         try:
