@@ -172,7 +172,7 @@ class RenderWorker:
         """The PDF, or RenderTimeout after `timeout` seconds (the process is then killed). Starting the
         process, when it is not running, is not counted.
 
-        `charts`, if given, makes the SVGs of the HTML's `report-chart:N` images (fetcher.chart_url): it is
+        `charts`, if given, makes the SVGs of the HTML's `report-chart:N` images (charturl.chart_url): it is
         called with the seconds left once the HTML is on its way, so the charts are made while the render
         process parses the HTML and works out its styles (worker.py). If it raises, the render process is
         killed (it would otherwise wait for them) and the exception is raised here."""

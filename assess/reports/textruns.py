@@ -77,7 +77,7 @@ def install() -> bool:
         )
         return False
     stock = svg.text
-    if getattr(stock, "draws_runs", False):
+    if hasattr(stock, "stock"):  # already installed
         return True
 
     def text(drawer: Any, node: Any, font_size: float) -> Any:
@@ -91,12 +91,8 @@ def install() -> bool:
         finally:
             element.text = original
 
-    text.draws_runs = True  # type: ignore[attr-defined]
     text.stock = stock  # type: ignore[attr-defined]
-    for tag, function in list(svg.TAGS.items()):
-        if function is stock:
-            svg.TAGS[tag] = text
-    svg.text = text
+    _swap(stock, text)
     return True
 
 
@@ -104,11 +100,16 @@ def uninstall() -> None:
     """Back to WeasyPrint's own letter-by-letter drawing (for tests that compare the two)."""
     from weasyprint import svg
 
-    current = svg.text
-    stock = getattr(current, "stock", None)
-    if stock is None:
-        return
+    stock = getattr(svg.text, "stock", None)
+    if stock is not None:
+        _swap(svg.text, stock)
+
+
+def _swap(old: Any, new: Any) -> None:
+    """Put `new` wherever WeasyPrint's SVG module has `old`: its tag table and the name draw_node compares with."""
+    from weasyprint import svg
+
     for tag, function in list(svg.TAGS.items()):
-        if function is current:
-            svg.TAGS[tag] = stock
-    svg.text = stock
+        if function is old:
+            svg.TAGS[tag] = new
+    svg.text = new

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from assess.common.questionnaires import latest
-from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_SITES, seed_demo
+from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, DEMO_SITES, seed_demo
 from assess.demo_national import REGIONS, national_periods, seed_national
 from assess.extensions import db
 from assess.models import Answer, Assessment, AssessmentScore, DomainScore, QuestionnaireVersion, Site, User
 from assess.scoring import score_assessment
 from tests.conftest import _empty_all_tables
+from tests.integration.helpers import main, page, text_of
 
 TODAY = date(2026, 5, 1)  # financial year 2026-27, so the data set ends with 2025-26
 QUESTIONS = 34
@@ -271,9 +272,6 @@ def test_the_demo_governors_results_show_every_peer_group_and_a_too_small_one_sa
     """Issue 5's acceptance on the demo data as `make run` loads it: for each of the demo governor's prisons,
     the latest results page offers every peer group that applies, with its charts, tables and CSV downloads;
     HMP Orwell Sands (a women's closed prison, the only one of its function) shows why one group is hidden."""
-    from assess.demo import DEMO_ACCOUNTS
-    from tests.integration.helpers import main, page, text_of
-
     seed_demo(latest(), DEFAULT_DEMO_PASSWORD, TODAY)
     seed_national(latest(), TODAY)  # the default national data set
     client = new_client()
