@@ -30,8 +30,8 @@ assets: $(ASSETS) ## Install the front-end assets (GOV.UK Frontend) into assess/
 
 install: $(BIN)/.installed $(ASSETS)
 
-browser: ## Make sure Debian's Chromium is installed (for browser tests and PDF charts)
-	@bash scripts/ensure_chromium.sh
+browser: ## Make sure the Debian packages are installed (Chromium, HarfBuzz subset, poppler, fonts)
+	@bash scripts/ensure_system_packages.sh
 
 db: install ## Apply migrations to the database (SQLite under instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade

@@ -141,7 +141,7 @@ def demo_seed_command(if_empty: bool, sites: int, periods: int, random_seed: int
     from assess.common.questionnaires import latest
     from assess.data.users import count_users
     from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seed_demo
-    from assess.demo_national import seed_national
+    from assess.demo.national import seed_national
 
     if current_app.config.get("PRODUCTION"):
         click.echo("Refusing to load demo data: ASSESS_ENV is production.", err=True)

@@ -152,7 +152,7 @@ def load(app: Any, shape: str, size: int) -> dict[str, Any]:
 
     from assess.common.questionnaires import latest
     from assess.demo import DEFAULT_DEMO_PASSWORD, seed_demo
-    from assess.demo_national import seed_national
+    from assess.demo.national import seed_national
     from assess.extensions import db
     from assess.models import Answer, AssessmentScore, DomainScore
 

@@ -104,7 +104,7 @@ def load(app: Any, site_code: str) -> int:
 
     from assess.common.questionnaires import latest
     from assess.demo import DEFAULT_DEMO_PASSWORD, seed_demo
-    from assess.demo_national import seed_national
+    from assess.demo.national import seed_national
     from assess.extensions import db
     from assess.models import Assessment, Site
 
@@ -204,7 +204,7 @@ def child_cold(url: str, assessment_id: int, group: str) -> None:
     logging.disable(logging.WARNING)
     app = make_app(url, migrate=False)
     result = one_report(app, assessment_id, None if group == "chosen" else group)
-    from assess.reports import pdf
+    from assess.pdf import render as pdf
 
     worker = pdf.worker().process
     worker_pid = worker.pid if worker is not None else -1
@@ -344,7 +344,8 @@ def main() -> None:
                 f"        load average {load_before:.2f} -> {load_after:.2f}",
                 flush=True,
             )
-        from assess.reports import pdf, svg
+        from assess.pdf import render as pdf
+        from assess.pdf import svg
 
         svg.exporter().stop()
         pdf.worker().stop()

@@ -1,16 +1,5 @@
 """The PDF report of a submitted assessment, with its benchmarks (issue 6).
 
-- routes.py: the download route (blueprint `reports`), guarded like the results page;
-- build.py: what the report shows (the results page's own functions), its cache key, and making it;
-- svg.py: plotly figures -> SVG with kaleido, one Chromium per process, reused;
-- pdf.py: HTML -> PDF with WeasyPrint in a render process that is killed at the time limit;
-- worker.py: the render process itself (WeasyPrint, one job at a time; the charts handed over as they are made);
-- textruns.py: SVG labels drawn a run at a time rather than letter by letter (render speed);
-- charturl.py: the `report-chart:N` URLs of a report's charts;
-- fetcher.py: the URL fetcher WeasyPrint gets (data: URLs, the app's static files and the report's own
-  charts only);
-- cache.py: finished reports on disk, keyed by their content and benchmark snapshot, bounded.
-
-Importing this package does not import WeasyPrint or start anything: Chromium and the render process
-start on the first report a process makes.
+- routes.py: the download route (blueprint `reports`), guarded by the access policy like the results page;
+- build.py: what the report shows (assess.services.results), its cache key, and making it with assess.pdf.
 """

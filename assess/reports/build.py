@@ -21,12 +21,12 @@ from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint, benchmark_charts, po
 from assess.common.questionnaires import registry
 from assess.data import benchmarks as benchmark_data
 from assess.models import Assessment
+from assess.pdf import cache, svg
+from assess.pdf import render as pdf
+from assess.pdf.charturl import chart_url
 from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DomainScore, Result, score_assessment
-
-from . import cache, pdf, svg
-from .charturl import chart_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 REPORT_FILES = ("report.html", "report.css")

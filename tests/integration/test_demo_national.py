@@ -1,4 +1,4 @@
-"""The national demo data set (assess.demo_national): repeatable, idempotent, complete, consistent with
+"""The national demo data set (assess.demo.national): repeatable, idempotent, complete, consistent with
 scoring, and spread over both kinds of site in the 12 regions. Small sizes keep it fast."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from assess.common.questionnaires import latest
 from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, DEMO_SITES, seed_demo
-from assess.demo_national import REGIONS, national_periods, seed_national
+from assess.demo.national import REGIONS, national_periods, seed_national
 from assess.extensions import db
 from assess.models import Answer, Assessment, AssessmentScore, DomainScore, QuestionnaireVersion, Site, User
 from assess.scoring import score_assessment
@@ -250,7 +250,7 @@ def test_the_generators_scorer_agrees_with_score_assessment(app_ctx):
     import random
 
     from assess.data.bulk import StoredScores
-    from assess.demo_national import Scorer
+    from assess.demo.national import Scorer
 
     definition = latest().definition
     scorer = Scorer(definition)

@@ -22,7 +22,9 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from pypdf import PdfReader
 
-from assess.reports import build, pdf, svg
+from assess.pdf import render as pdf
+from assess.pdf import svg
+from assess.reports import build
 from assess.reports.routes import bp as reports_bp
 from tests.conftest import Factory, build_app, nothing_connected, sign_in
 from tests.databases import fresh_database

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from assess.benchmarking import GroupBenchmark, GroupDecision
-from assess.reports import cache, pdf
+from assess.pdf import cache
+from assess.pdf import render as pdf
+from assess.pdf.fetcher import STATIC_FOLDER, StaticOnlyFetcher, URLRefused, parse_data_url, static_path
+from assess.pdf.svg import PDF_FONT_FAMILY, tidy_svg
 from assess.reports.build import ALL_GROUPS, choose_groups
-from assess.reports.fetcher import STATIC_FOLDER, StaticOnlyFetcher, URLRefused, parse_data_url, static_path
-from assess.reports.svg import PDF_FONT_FAMILY, tidy_svg
 from tests.conftest import nothing_connected
 
 # -- data: URLs ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""SVG text drawn a run at a time (assess/reports/textruns.py): the same words in the same places as
+"""SVG text drawn a run at a time (assess/pdf/textruns.py): the same words in the same places as
 WeasyPrint's own letter-by-letter drawing, and the letter-by-letter path kept for text that needs it."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from assess.reports import textruns
-from assess.reports.pdf import STATIC_FOLDER
-from assess.reports.worker import render
+from assess.pdf import textruns
+from assess.pdf.render import STATIC_FOLDER
+from assess.pdf.worker import render
 
 # Like Plotly's labels: anchored at the start, middle and end; a two-line label in tspans with x and dy; a
 # rotated axis title; and one label positioned letter by letter (which must keep the stock path).

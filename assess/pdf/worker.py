@@ -1,7 +1,7 @@
 """The PDF render process: WeasyPrint with the locked-down fetcher, one job at a time.
 
-Started by pdf.RenderWorker as `python -I assess/reports/worker.py <read fd> <write fd> <static folder>`:
-a script, not `-m assess.reports.worker`, so that the process imports WeasyPrint and nothing of the app
+Started by render.RenderWorker as `python -I assess/pdf/worker.py <read fd> <write fd> <static folder>`:
+a script, not `-m assess.pdf.worker`, so that the process imports WeasyPrint and nothing of the app
 (importing the `assess` package would pull in Flask, SQLAlchemy and the rest: seconds, for nothing).
 It imports only the standard library, WeasyPrint and fetcher.py (which imports nothing of the app
 either). Jobs and answers are plain tuples pickled over two pipes (multiprocessing.connection):

@@ -17,7 +17,7 @@ made up to look plausible, not taken from any real results:
 The same seed always gives the same data: every random choice comes from a generator seeded with
 the seed and the site (and period), so a run can be repeated, extended with more periods, or
 resumed after an interruption, and only the missing site and period pairs are added. The 8 sites
-of the small demo (assess.demo) join the data set when they exist, so the demo accounts have peers;
+of the small demo (assess.demo.seed) join the data set when they exist, so the demo accounts have peers;
 their missing earlier periods are filled in, leading up to the results the small demo gave them.
 
 Writes go through assess.data.bulk (a few statements per 1,000 assessments) and scores are worked
@@ -36,7 +36,7 @@ from typing import Any
 
 from assess import periods as period_rules
 from assess.data import bulk
-from assess.demo import DEMO_SITES, EVIDENCE_SNIPPETS
+from assess.demo.seed import DEMO_SITES, EVIDENCE_SNIPPETS
 from assess.questionnaire.loader import LoadedQuestionnaire
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DONT_KNOW, NOT_APPLICABLE, level_for, round_score, score_assessment, score_domain
