@@ -66,8 +66,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(governor_bp)
     app.register_blueprint(reports_bp)
 
+    from assess import unit_of_work
     from assess.common import errors, filters
 
+    unit_of_work.register(app)
     errors.register(app)
     filters.register(app)
     _security_headers(app)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -14,10 +17,32 @@ from flask.cli import AppGroup
 from assess.admin.sites_csv import SitesCsvError, parse_sites_csv
 from assess.models.user import ROLES
 
+
+def unit_of_work(command: Callable[..., None]) -> Callable[..., None]:
+    """One commit per command, as per request: everything the command changed, with its audit events, is
+    committed when it finishes, and nothing when it fails."""
+
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> None:
+        from assess.data.audit import new_request_id, request_id
+        from assess.extensions import db
+
+        with request_id("cli-" + new_request_id()):
+            try:
+                command(*args, **kwargs)
+            except BaseException:
+                db.session.rollback()
+                raise
+            db.session.commit()
+
+    return wrapped
+
+
 questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
 users_cli = AppGroup("users", help="Manage accounts.")
 sites_cli = AppGroup("sites", help="Manage sites.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service out.")
+audit_cli = AppGroup("audit", help="Read the audit trail.")
 
 
 @questionnaire_cli.command("validate")
@@ -66,6 +91,7 @@ def _recorded(getter):  # type: ignore[no-untyped-def]
 @click.option("--name", required=True, help="Full name, as shown in the service.")
 @click.option("--role", required=True, type=click.Choice(sorted(ROLES)), help="What the person does.")
 @click.option("--site", "site_codes", multiple=True, help="Site code the person answers for (repeat for more).")
+@unit_of_work
 def create_user_command(email: str, name: str, role: str, site_codes: tuple[str, ...]) -> None:
     """Create an account (or update the one with this email). Password from ASSESS_PASSWORD or a prompt."""
     from assess.data.sites import get_site_by_code
@@ -96,6 +122,7 @@ def create_user_command(email: str, name: str, role: str, site_codes: tuple[str,
 
 @sites_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@unit_of_work
 def import_sites_command(csv_file: Path) -> None:
     """Create or update sites from a CSV file (see README for the columns). All or nothing."""
     from assess.data.sites import upsert_sites
@@ -135,13 +162,14 @@ def import_sites_command(csv_file: Path) -> None:
 @click.option(
     "--seed", "random_seed", type=int, default=2026, show_default=True, help="The same seed gives the same data."
 )
+@unit_of_work
 def demo_seed_command(if_empty: bool, sites: int, periods: int, random_seed: int) -> None:
     """Load fictional demo sites, accounts and assessments, and a national dataset for benchmarks.
     Safe to run again (nothing is duplicated). Refuses to run in production."""
-    from assess.common.questionnaires import latest
     from assess.data.users import count_users
     from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seed_demo
     from assess.demo.national import seed_national
+    from assess.services.questionnaires import latest
 
     if current_app.config.get("PRODUCTION"):
         click.echo("Refusing to load demo data: ASSESS_ENV is production.", err=True)
@@ -170,6 +198,31 @@ def demo_seed_command(if_empty: bool, sites: int, periods: int, random_seed: int
         click.echo(f"  {account.role:<13} {account.email}")
 
 
+@audit_cli.command("show")
+@click.option("--site", "site_code", required=True, help="Site code: its events and its assessments', newest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many events.")
+def audit_show_command(site_code: str, limit: int) -> None:
+    """Print a site's audit trail, newest first: when, who, what, which object, and what changed."""
+    import json
+
+    from assess.data.audit import get_events_for_site
+    from assess.data.sites import get_site_by_code
+
+    site = get_site_by_code(site_code.strip().upper())
+    if site is None:
+        raise click.UsageError(f"--site: no site with code '{site_code}'")
+    events = get_events_for_site(site.id, limit=limit)
+    if not events:
+        click.echo(f"No events recorded for {site.code} ({site.name}).")
+        return
+    for event in events:
+        target = f"{event.object_type} {event.object_id}" if event.object_id else event.object_type
+        click.echo(f"{event.occurred_at:%Y-%m-%d %H:%M:%S}Z  {event.actor}  {event.action}  {target}")
+        for label, value in (("before", event.before), ("after", event.after)):
+            if value:
+                click.echo(f"    {label}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
+
+
 def register(app: Flask) -> None:
-    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli):
+    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli, audit_cli):
         app.cli.add_command(group)

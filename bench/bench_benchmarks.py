@@ -24,7 +24,7 @@ answers (the results page shows them).
 
 Timed for the demo governor's prison (DEMO-FWR, every peer group: national, region, category,
 function, population band) and its assessment in the latest period:
-(a) assess.data.benchmarks.build_benchmarks: 5 untimed runs, then --runs timed: median and 95th percentile;
+(a) assess.services.benchmarks.site_benchmarks: 5 untimed runs, then --runs timed: median and 95th percentile;
 (b) GET /assessments/<id>/results through the Flask test client, signed in as the demo governor:
     3 untimed, then --page-runs timed: median.
 The SQL that (a) runs is captured and its plans recorded (EXPLAIN QUERY PLAN on SQLite,
@@ -68,7 +68,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", default="sqlite", help="sqlite, postgresql, or both: sqlite,postgresql")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--shapes", default="history,sites", help="history, sites, or both")
-    parser.add_argument("--runs", type=int, default=30, help="timed runs of build_benchmarks")
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of site_benchmarks")
     parser.add_argument("--page-runs", type=int, default=10, help="timed requests of the results page")
     parser.add_argument("--json", type=Path, help="write everything measured here")
     parser.add_argument(
@@ -181,12 +181,13 @@ def load(app: Any, shape: str, size: int) -> dict[str, Any]:
 def time_benchmarks(app: Any, runs: int) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from assess.common.questionnaires import registry
     from assess.data import benchmarks as benchmark_data
-    from assess.data.benchmarks import build_benchmarks, get_site_scores
+    from assess.data.benchmarks import get_site_scores
     from assess.extensions import db
     from assess.models import AssessmentScore, Site
     from assess.questionnaire.loader import Registry
+    from assess.services.benchmarks import site_benchmarks
+    from assess.services.questionnaires import registry
 
     with app.app_context():
         queries = QueryLog(db.engine)
@@ -208,7 +209,7 @@ def time_benchmarks(app: Any, runs: int) -> dict[str, Any]:
         min_size = app.config["MIN_PEER_GROUP"]
 
         def once() -> Any:
-            return build_benchmarks(site, own, definition, reg, min_size)
+            return site_benchmarks(site, own, definition, reg, min_size)
 
         for _ in range(WARM_UP):
             once()
@@ -288,18 +289,19 @@ def _summary(times: list[float]) -> dict[str, float]:
 
 
 def time_baseline(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
-    """The app's build_benchmarks against the way it was before (bench/experiments.py: two queries per peer
+    """The app's site_benchmarks against the way it was before (bench/experiments.py: two queries per peer
     group), on the same data: first with the indexes the migrations make, then with the indexes as they
     were before migration 5e1a7c3b9d20 (this database is thrown away afterwards)."""
     from unittest import mock
 
     from sqlalchemy import select
 
-    from assess.benchmarking import groups_for
-    from assess.common.questionnaires import registry
+    from assess.benchmarking import group_definition, peer_groups_for
     from assess.data import benchmarks as benchmark_data
     from assess.extensions import db
     from assess.models import Site
+    from assess.services.benchmarks import site_attributes, site_benchmarks
+    from assess.services.questionnaires import registry
     from bench import experiments
 
     results: dict[str, Any] = {}
@@ -311,16 +313,22 @@ def time_baseline(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
         reg = registry()
         definition = reg.get(own.questionnaire_id, own.questionnaire_version)
         min_size = app.config["MIN_PEER_GROUP"]
-        groups = groups_for(benchmark_data.attributes_of(site))
+        groups = peer_groups_for(site_attributes(site))
 
         def build() -> Any:
-            return benchmark_data.build_benchmarks(site, own, definition, reg, min_size)
+            return site_benchmarks(site, own, definition, reg, min_size)
+
+        def old_counts(chosen: Any, exclude: Any, period: str, questionnaire_id: str) -> Any:
+            """The old per-group counts in the place of get_groups_counts (they compare with the site's own
+            attributes, as the catalogue's definitions did)."""
+            definitions = [group_definition(group.id) for group in chosen]
+            return experiments.per_group(site, definitions, period, questionnaire_id)
 
         def per_group() -> Any:
-            return experiments.per_group(site, groups, own.period, own.questionnaire_id)
+            return old_counts(groups, {site.id}, own.period, own.questionnaire_id)
 
         def together() -> Any:
-            return benchmark_data.get_groups_counts(site, groups, own.period, own.questionnaire_id)
+            return benchmark_data.get_groups_counts(groups, {site.id}, own.period, own.questionnaire_id)
 
         # The app's one-pass counts are the old per-group counts.
         expected = {group_id: experiments.as_plain(counts) for group_id, counts in per_group().items()}
@@ -334,7 +342,7 @@ def time_baseline(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
                 "group_counts_per_group": _summary(_timed(per_group, runs)),
                 "group_counts_one_pass": _summary(_timed(together, runs)),
             }
-            with mock.patch.object(benchmark_data, "get_groups_counts", experiments.per_group):
+            with mock.patch.object(benchmark_data, "get_groups_counts", old_counts):
                 results[name]["build_benchmarks_per_group"] = _summary(_timed(build, runs))
                 with queries.capture() as statements:
                     build()
@@ -378,7 +386,7 @@ def time_page(app: Any, assessment_id: int, runs: int) -> dict[str, Any]:
         "median_ms": statistics.median(times) * 1000,
         "min_ms": min(times) * 1000,
         "bytes": len(body),
-        "shows_benchmarks": "build_benchmarks" in (ROOT / "assess/governor/routes.py").read_text(encoding="utf-8"),
+        "shows_benchmarks": "site_benchmarks(" in (ROOT / "assess/services/results.py").read_text(encoding="utf-8"),
     }
 
 

@@ -102,15 +102,16 @@ def make_app(url: str, migrate: bool) -> Any:
 def load(app: Any, site_code: str) -> int:
     from sqlalchemy import select
 
-    from assess.common.questionnaires import latest
     from assess.demo import DEFAULT_DEMO_PASSWORD, seed_demo
     from assess.demo.national import seed_national
     from assess.extensions import db
     from assess.models import Assessment, Site
+    from assess.services.questionnaires import latest
 
     with app.app_context():
         seed_demo(latest(), DEFAULT_DEMO_PASSWORD, TODAY)
         seed_national(latest(), TODAY, sites=NATIONAL_SITES, periods=PERIODS, seed=2026)
+        db.session.commit()
         site = db.session.scalar(select(Site).where(Site.code == site_code))
         assert site is not None, site_code
         assessment_id = db.session.scalar(
@@ -126,10 +127,10 @@ def load(app: Any, site_code: str) -> int:
 
 def one_report(app: Any, assessment_id: int, group: str | None) -> dict[str, Any]:
     """What the route does on a cache miss, timed by stage."""
-    from assess.common.questionnaires import definition_for
     from assess.data.assessments import get_assessment
     from assess.extensions import db
     from assess.reports import build
+    from assess.services.questionnaires import definition_for
 
     with app.test_request_context():
         started, cpu_started = time.perf_counter(), time.process_time()

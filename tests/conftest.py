@@ -52,13 +52,27 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 def _empty_all_tables(app: Flask) -> None:
+    """Empty every table for the next test. The database refuses to delete the audit trail and submitted work
+    (triggers), so: PostgreSQL's TRUNCATE, which row triggers do not see; on SQLite the triggers are set
+    aside for the DELETEs and put back, read from the database itself, in the same transaction."""
+    from sqlalchemy import text
+
     from assess.extensions import db
 
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
+            tables = list(reversed(db.metadata.sorted_tables))
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("TRUNCATE " + ", ".join(table.name for table in tables)))
+                return
+            triggers = list(connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")))
+            for name, _ in triggers:
+                connection.execute(text(f'DROP TRIGGER "{name}"'))
+            for table in tables:
                 connection.execute(table.delete())
+            for _, sql in triggers:
+                connection.execute(text(sql))
 
 
 @pytest.fixture()
@@ -70,7 +84,8 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
 
 
 class Factory:
-    """Builds rows through the data layer, as the app does."""
+    """Builds rows through the data layer, as the app does, and commits each (as a request would), so that
+    the test clients, each in its own session, see them."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -96,6 +111,7 @@ class Factory:
         }
         row.update(fields)
         upsert_sites([row])
+        _commit()
         return get_site_by_code(row["code"])
 
     def user(self, role: str = "governor", sites: tuple[Any, ...] = (), **fields: Any) -> Any:
@@ -103,19 +119,23 @@ class Factory:
 
         number = self._next()
         email = fields.get("email", f"person{number}@example.org")
-        return create_or_update_user(
+        user = create_or_update_user(
             email, fields.get("name", f"Person {number}"), role, fields.get("password", PASSWORD), list(sites)
         )
+        _commit()
+        return user
 
     def questionnaire(self) -> Any:
-        from assess.common.questionnaires import latest
+        from assess.services.questionnaires import latest
 
         return latest()
 
     def draft(self, site: Any, user: Any, period: str = "2026-27") -> Any:
         from assess.data.assessments import start_or_continue_assessment
 
-        return start_or_continue_assessment(site, period, self.questionnaire(), user)
+        assessment = start_or_continue_assessment(site, period, self.questionnaire(), user)
+        _commit()
+        return assessment
 
     def all_answers(self, choice: str = "3") -> dict[str, str | None]:
         definition = self.questionnaire().definition
@@ -127,8 +147,15 @@ class Factory:
 
         assessment = self.draft(site, user, period)
         save_answers(assessment, self.all_answers(choice), {}, user)
-        submit_assessment(assessment, user, score_assessment(self.questionnaire().definition, assessment.answer_map()))
+        submit_assessment(assessment, user, lambda answers: score_assessment(self.questionnaire().definition, answers))
+        _commit()
         return assessment
+
+
+def _commit() -> None:
+    from assess.extensions import db
+
+    db.session.commit()
 
 
 @pytest.fixture()

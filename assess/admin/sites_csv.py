@@ -12,10 +12,11 @@ import io
 import re
 from typing import Any
 
+from assess.questionnaire.schema import NATIONS, SITE_KINDS
+
 REQUIRED = ("code", "name", "kind", "nation", "region")
 OPTIONAL = ("category", "function", "population_band")
-KINDS = ("prison", "probation")
-NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+KINDS = SITE_KINDS
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 MAX_LENGTHS = {"name": 200, "region": 100, "category": 100, "function": 100, "population_band": 40}
 

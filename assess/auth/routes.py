@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from assess.auth.decorators import public
 from assess.auth.forms import SignInForm
+from assess.data.audit import record
 from assess.data.users import get_user_by_email
-from assess.extensions import db
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -42,10 +42,12 @@ def sign_in() -> str | Response:
         user = get_user_by_email(form.email.data or "")
         if user is not None and user.active and verify_and_update_password(form.password.data or "", user):
             login_user(user, remember=False, authn_via=["password"])
-            db.session.commit()
+            record(user, "sign-in", "user", user.email)
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         failed = True
         form.email.errors = ["Enter a correct email address and password"]
+        typed = (form.email.data or "").strip().lower()[:255]
+        record(None, "sign-in-failed", "user", typed, actor=f"a sign-in attempt as {typed}"[:255])
     return render_template("auth/sign_in.html", form=form, failed=failed)
 
 
@@ -53,5 +55,6 @@ def sign_in() -> str | Response:
 @public
 def sign_out() -> Response:
     if current_user.is_authenticated:
+        record(current_user, "sign-out", "user", current_user.email)
         logout_user()
     return redirect(url_for("auth.sign_in", signed_out=1))

@@ -1,13 +1,17 @@
-"""Charts comparing a site with one peer group: radar, quartile range and level distribution.
+"""Charts comparing a subject (a site, or an area's sites) with one peer group: radar, quartile range and
+level distribution.
 
 Each takes the questionnaire and one shown GroupBenchmark (never one that disclosure control suppressed)
 and plots only the areas in `benchmark.domains`; every other area is a "Not shown" row in the table,
-with the reason.
+with the reason. `subject` names whose scores the benchmark places among the peers ("HMP Fellwater"): in
+titles, legends, hover text and table headers. The radar and range charts draw their points from a list of
+series (the subject's scores, then `extra_series`, such as a validated level or a target, each one more
+trace and one more table column).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
@@ -16,15 +20,14 @@ from assess.benchmarking import OVERALL, GroupBenchmark, Summary
 from assess.questionnaire.schema import Domain, Questionnaire
 
 from .chart import Chart
+from .series import MEDIAN_STYLE, SUBJECT_STYLE, Series
 from .style import (
     AREA,
     BLACK,
     GRID_COLOUR,
     LEVEL_COLOURS,
     LEVEL_PATTERNS,
-    MEDIAN_COLOUR,
     QUARTILE_COLOUR,
-    SITE_COLOUR,
     TEXT_COLOUR,
     WRAP_AT,
     base_layout,
@@ -48,6 +51,7 @@ from .table import Row, Table
 OVERALL_LABEL = "Overall"
 NOT_COMPARED = "Peers used questionnaire versions without this area, so it cannot be compared."
 NO_FIGURES = "There are no peer figures for this area."
+PEER_MEDIAN = "Peer median"
 HOVER = "%{hovertext}<extra></extra>"
 RADAR_WRAP_AT = 18  # area titles around the radar are short lines, so they fit beside a narrow chart
 
@@ -60,10 +64,19 @@ def _check_shown(benchmark: GroupBenchmark) -> None:
         )
 
 
+def too_few_scored(count: int, min_size: int) -> str:
+    """Why an area's figures are held back (as templates/macros/benchmarks.html says it on the page)."""
+    who = "site in this group has" if count == 1 else "sites in this group have"
+    return (
+        f"Only {count} {who} a score here. Figures are shown for at least {min_size}, so that no site's result "
+        "can be worked out."
+    )
+
+
 def not_shown_reason(benchmark: GroupBenchmark, key: str) -> str:
     """Why an area (or OVERALL) has no figures in this group."""
     if key in benchmark.suppressed_domains:
-        return benchmark.suppressed_domains[key]
+        return too_few_scored(benchmark.suppressed_domains[key], benchmark.min_size)
     if key in benchmark.uncompared_domains:
         return NOT_COMPARED
     return NO_FIGURES
@@ -74,12 +87,58 @@ def _areas(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Iterator[
         yield domain, benchmark.domains.get(domain.id)
 
 
+def _shown_and_rows(
+    questionnaire: Questionnaire, benchmark: GroupBenchmark, cells: Callable[[Domain, Summary], tuple[str, ...]]
+) -> tuple[list[tuple[Domain, Summary]], tuple[Row, ...]]:
+    """The areas with figures (to plot), and a table row for every area: its cells, or why it is not shown."""
+    shown: list[tuple[Domain, Summary]] = []
+    rows: list[Row] = []
+    for domain, summary in _areas(questionnaire, benchmark):
+        if summary is None:
+            rows.append(Row(domain.title, not_shown=not_shown_reason(benchmark, domain.id)))
+            continue
+        shown.append((domain, summary))
+        rows.append(Row(domain.title, cells(domain, summary)))
+    return shown, tuple(rows)
+
+
 def _subtitle(benchmark: GroupBenchmark) -> str:
     return f"Compared with {benchmark.decision.label}"
 
 
 def _quote(benchmark: GroupBenchmark) -> str:
     return f"‘{benchmark.decision.label}’"
+
+
+def _summaries(benchmark: GroupBenchmark) -> dict[str, Summary]:
+    overall = {OVERALL: benchmark.overall} if benchmark.overall is not None else {}
+    return {**overall, **benchmark.domains}
+
+
+def subject_series(benchmark: GroupBenchmark, subject: str) -> Series:
+    """The subject's own scores in the group's summaries, with its percentile rank in hover text."""
+    summaries = _summaries(benchmark)
+    return Series(
+        subject,
+        {key: summary.site_score for key, summary in summaries.items()},
+        SUBJECT_STYLE,
+        notes={
+            key: f"({percentile_text(summary.site_percentile)} percentile)"
+            for key, summary in summaries.items()
+            if summary.site_percentile is not None
+        },
+    )
+
+
+def median_series(benchmark: GroupBenchmark) -> Series:
+    """The peers' median, with how many peers in hover text."""
+    summaries = _summaries(benchmark)
+    return Series(
+        PEER_MEDIAN,
+        {key: summary.median for key, summary in summaries.items()},
+        MEDIAN_STYLE,
+        notes={key: f"({plural(summary.peers, 'peer')})" for key, summary in summaries.items()},
+    )
 
 
 def _layout(
@@ -117,50 +176,48 @@ def _closed(values: list[T]) -> list[T]:
     return values + values[:1] if values else values
 
 
-def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Chart:
-    """Your score in each area against the peer median, as two closed shapes on a 0 to 5 radar."""
+def _radar_trace(series: Series, shown: list[tuple[Domain, Summary]], theta: list[str]) -> go.Scatterpolar:
+    style = series.style
+    marker: dict[str, Any] = {"color": style.colour, "symbol": style.symbol, "size": 11}
+    shape: dict[str, Any] = {}
+    if style.emphasis:
+        marker["line"] = {"color": "#ffffff", "width": 1}
+        shape = {"fill": "toself", "fillcolor": translucent(style.colour, 0.15)}
+    return go.Scatterpolar(
+        name=escape(series.name),
+        r=_closed([series.plotted(domain.id) for domain, _ in shown]),
+        theta=_closed(list(theta)),
+        mode="lines+markers",
+        line={"color": style.colour, "width": 3 if style.emphasis else 2, "dash": style.dash},
+        marker=marker,
+        **shape,
+        hovertext=_closed([series.hover(domain.id, domain.title) for domain, _ in shown]),
+        hovertemplate=HOVER,
+    )
+
+
+def radar_chart(
+    questionnaire: Questionnaire, benchmark: GroupBenchmark, *, subject: str, extra_series: Sequence[Series] = ()
+) -> Chart:
+    """The subject's score in each area against the peer median, as closed shapes on a 0 to 5 radar (one more
+    shape, and one more table column, for each of `extra_series`)."""
     _check_shown(benchmark)
-    title = "Your scores and the peer median in each area"
+    title = f"Scores of {subject} and the peer median in each area"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
-    rows: list[Row] = []
-    shown: list[tuple[Domain, Summary]] = []
-    for domain, summary in _areas(questionnaire, benchmark):
-        if summary is None:
-            rows.append(Row(domain.title, not_shown=not_shown_reason(benchmark, domain.id)))
-            continue
-        shown.append((domain, summary))
-        rows.append(Row(domain.title, (score_text(summary.site_score), score_text(summary.median), str(summary.peers))))
+    series = [subject_series(benchmark, subject), *extra_series, median_series(benchmark)]
+    shown, rows = _shown_and_rows(
+        questionnaire,
+        benchmark,
+        lambda domain, summary: (*(item.text(domain.id) for item in series), str(summary.peers)),
+    )
     table = Table(
         caption=f"{title}: {benchmark.decision.label}",
-        headers=(AREA, "Your score", "Peer median", "Peers"),
-        rows=tuple(rows),
+        headers=(AREA, *(item.name for item in series), "Peers"),
+        rows=rows,
     )
 
     theta = [wrap(domain.title, RADAR_WRAP_AT) for domain, _ in shown]
-    site = go.Scatterpolar(
-        name="Your score",
-        r=_closed([score_value(summary.site_score) for _, summary in shown]),
-        theta=_closed(list(theta)),
-        mode="lines+markers",
-        line={"color": SITE_COLOUR, "width": 3, "dash": "solid"},
-        marker={"color": SITE_COLOUR, "symbol": "circle", "size": 11, "line": {"color": "#ffffff", "width": 1}},
-        fill="toself",
-        fillcolor=translucent(SITE_COLOUR, 0.15),
-        hovertext=_closed([f"{escape(d.title)}<br>Your score: {score_text(s.site_score)}" for d, s in shown]),
-        hovertemplate=HOVER,
-    )
-    median = go.Scatterpolar(
-        name="Peer median",
-        r=_closed([score_value(summary.median) for _, summary in shown]),
-        theta=_closed(list(theta)),
-        mode="lines+markers",
-        line={"color": MEDIAN_COLOUR, "width": 2, "dash": "dash"},
-        marker={"color": MEDIAN_COLOUR, "symbol": "diamond", "size": 11},
-        hovertext=_closed(
-            [f"{escape(d.title)}<br>Peer median: {score_text(s.median)} ({plural(s.peers, 'peer')})" for d, s in shown]
-        ),
-        hovertemplate=HOVER,
-    )
+    traces = [_radar_trace(item, shown, theta) for item in series]
 
     scored = [(one_decimal(s.site_score), one_decimal(s.median)) for _, s in shown if s.site_score is not None]
     if not shown:
@@ -168,14 +225,14 @@ def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Char
     elif not scored:
         description = (
             f"The median score of peers in {_quote(benchmark)} in each of {plural(len(shown), 'area')}; "
-            "you have no score in these areas."
+            f"{subject} has no score in these areas."
         )
     else:
         above = sum(1 for mine, theirs in scored if mine > theirs)
         same = sum(1 for mine, theirs in scored if mine == theirs)
         description = (
-            f"Your score and the median score of peers in {_quote(benchmark)} in each of "
-            f"{plural(len(shown), 'area')}: your score is above the median in {plural(above, 'area')}, "
+            f"The scores of {subject} and the median score of peers in {_quote(benchmark)} in each of "
+            f"{plural(len(shown), 'area')}: {subject} is above the median in {plural(above, 'area')}, "
             f"level with it in {same} and below it in {len(scored) - above - same}."
         )
 
@@ -183,7 +240,7 @@ def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Char
         title,
         description,
         benchmark,
-        [site, median],
+        traces,
         plot_height=500,
         note=f". Scores run from {low} at the centre to {high} at the edge.",
         left=140,
@@ -214,43 +271,58 @@ def radar_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark) -> Char
             "linecolor": TEXT_COLOUR,
         },
     }
-    figure = go.Figure(data=[site, median], layout=layout)
+    figure = go.Figure(data=traces, layout=layout)
     return Chart("radar", title, figure, table, description)
 
 
 # -- 2. Range (quartiles) ----------------------------------------------------------------------------------
 
 
-def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> Chart:
+def _range_marker(series: Series) -> dict[str, Any]:
+    style = series.style
+    if style.tick:
+        return {"symbol": "line-ns-open", "size": 26, "color": style.colour, "line": {"color": BLACK, "width": 3}}
+    return {"symbol": style.symbol, "size": 14, "color": style.colour, "line": {"color": "#ffffff", "width": 2}}
+
+
+def range_chart(
+    questionnaire: Questionnaire,
+    benchmark: GroupBenchmark,
+    *,
+    subject: str,
+    wrap_at: int = WRAP_AT,
+    extra_series: Sequence[Series] = (),
+) -> Chart:
     """Each area's middle half of peer scores (lower to upper quartile) as a bar, the peer median as a tick,
-    and your score as a marker; areas top to bottom in questionnaire order. Area titles are wrapped at
-    `wrap_at` characters a line (each bar is as tall as the title with the most lines)."""
+    and the subject's score as a marker (then a marker for each of `extra_series`); areas top to bottom in
+    questionnaire order. Area titles are wrapped at `wrap_at` characters a line (each bar is as tall as the
+    title with the most lines)."""
     _check_shown(benchmark)
-    title = "Your score and the middle half of peers in each area"
+    title = f"Score of {subject} and the middle half of peers in each area"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
-    rows: list[Row] = []
-    shown: list[tuple[Domain, Summary]] = []
-    for domain, summary in _areas(questionnaire, benchmark):
-        if summary is None:
-            rows.append(Row(domain.title, not_shown=not_shown_reason(benchmark, domain.id)))
-            continue
-        shown.append((domain, summary))
-        rows.append(
-            Row(
-                domain.title,
-                (
-                    score_text(summary.site_score),
-                    score_text(summary.lower_quartile),
-                    score_text(summary.median),
-                    score_text(summary.upper_quartile),
-                    percentile_text(summary.site_percentile),
-                ),
-            )
-        )
+    own = [subject_series(benchmark, subject), *extra_series]
+    shown, rows = _shown_and_rows(
+        questionnaire,
+        benchmark,
+        lambda domain, summary: (
+            *(item.text(domain.id) for item in own),
+            score_text(summary.lower_quartile),
+            score_text(summary.median),
+            score_text(summary.upper_quartile),
+            percentile_text(summary.site_percentile),
+        ),
+    )
     table = Table(
         caption=f"{title}: {benchmark.decision.label}",
-        headers=(AREA, "Your score", "Lower quartile", "Median", "Upper quartile", "Your percentile rank"),
-        rows=tuple(rows),
+        headers=(
+            AREA,
+            *(item.name for item in own),
+            "Lower quartile",
+            "Median",
+            "Upper quartile",
+            f"Percentile rank of {subject}",
+        ),
+        rows=rows,
     )
 
     labels = [wrap(domain.title, wrap_at) for domain, _ in shown]
@@ -269,32 +341,19 @@ def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap
         ],
         hovertemplate=HOVER,
     )
-    median = go.Scatter(
-        name="Peer median",
-        mode="markers",
-        y=labels,
-        x=[score_value(s.median) for _, s in shown],
-        marker={"symbol": "line-ns-open", "size": 26, "color": MEDIAN_COLOUR, "line": {"color": BLACK, "width": 3}},
-        cliponaxis=False,
-        hovertext=[
-            f"{t}<br>Peer median: {score_text(s.median)} ({plural(s.peers, 'peer')})"
-            for t, (_, s) in zip(titles, shown, strict=True)
-        ],
-        hovertemplate=HOVER,
-    )
-    site = go.Scatter(
-        name="Your score",
-        mode="markers",
-        y=labels,
-        x=[score_value(s.site_score) for _, s in shown],
-        marker={"symbol": "circle", "size": 14, "color": SITE_COLOUR, "line": {"color": "#ffffff", "width": 2}},
-        cliponaxis=False,
-        hovertext=[
-            f"{t}<br>Your score: {score_text(s.site_score)} ({percentile_text(s.site_percentile)} percentile)"
-            for t, (_, s) in zip(titles, shown, strict=True)
-        ],
-        hovertemplate=HOVER,
-    )
+    points = [
+        go.Scatter(
+            name=escape(item.name),
+            mode="markers",
+            y=labels,
+            x=[item.plotted(domain.id) for domain, _ in shown],
+            marker=_range_marker(item),
+            cliponaxis=False,
+            hovertext=[item.hover(domain.id, domain.title) for domain, _ in shown],
+            hovertemplate=HOVER,
+        )
+        for item in (median_series(benchmark), *own)
+    ]
 
     scored = [
         (one_decimal(s.site_score), one_decimal(s.lower_quartile), one_decimal(s.upper_quartile))
@@ -306,14 +365,14 @@ def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap
     elif not scored:
         description = (
             f"The middle half of peer scores in {_quote(benchmark)} in each of {plural(len(shown), 'area')}; "
-            "you have no score in these areas."
+            f"{subject} has no score in these areas."
         )
     else:
         above = sum(1 for mine, _, upper in scored if mine > upper)
         below = sum(1 for mine, lower, _ in scored if mine < lower)
         description = (
-            f"Your score in each of {plural(len(shown), 'area')} against the middle half of peers in "
-            f"{_quote(benchmark)} (from the lower to the upper quartile): your score is above the middle half "
+            f"The score of {subject} in each of {plural(len(shown), 'area')} against the middle half of peers in "
+            f"{_quote(benchmark)} (from the lower to the upper quartile): {subject} is above the middle half "
             f"in {plural(above, 'area')}, within it in {len(scored) - above - below} and below it in {below}."
         )
 
@@ -321,14 +380,14 @@ def range_chart(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap
         title,
         description,
         benchmark,
-        [quartiles, median, site],
+        [quartiles, *points],
         plot_height=row_height(labels) * max(len(shown), 1),
         left=left_margin(labels),
     )
     layout["xaxis"] = score_axis(low, high)
     layout["yaxis"] = category_axis(labels, reversed_=True)
     layout["barmode"] = "overlay"
-    figure = go.Figure(data=[quartiles, median, site], layout=layout)
+    figure = go.Figure(data=[quartiles, *points], layout=layout)
     return Chart("range", title, figure, table, description)
 
 
@@ -454,12 +513,20 @@ def level_distribution_chart(
 RADAR_MINIMUM = 3  # a radar of fewer areas is a line or a point, not a shape
 
 
-def benchmark_charts(questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> list[Chart]:
+def benchmark_charts(
+    questionnaire: Questionnaire,
+    benchmark: GroupBenchmark,
+    *,
+    subject: str,
+    wrap_at: int = WRAP_AT,
+    extra_series: Sequence[Series] = (),
+) -> list[Chart]:
     """The charts for one shown peer group, in page order: range, radar (only when at least 3 areas have
-    figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'. `wrap_at`: as
-    range_chart (the PDF report wraps area titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
-    charts = [range_chart(questionnaire, benchmark, wrap_at=wrap_at)]
+    figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'. `subject` and
+    `extra_series`: as radar_chart and range_chart. `wrap_at`: as range_chart (the PDF report wraps area
+    titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
+    charts = [range_chart(questionnaire, benchmark, subject=subject, wrap_at=wrap_at, extra_series=extra_series)]
     if len(benchmark.domains.keys() & {domain.id for domain in questionnaire.domains}) >= RADAR_MINIMUM:
-        charts.append(radar_chart(questionnaire, benchmark))
+        charts.append(radar_chart(questionnaire, benchmark, subject=subject, extra_series=extra_series))
     charts.append(level_distribution_chart(questionnaire, benchmark, wrap_at=wrap_at))
     return charts

@@ -1,4 +1,4 @@
-"""Charts of a site's own scores over the years.
+"""Charts of a subject's own scores over the years ("HMP Fellwater", or later an area).
 
 The overall score is one line (`trend_chart`). The areas are small multiples (`domain_trend_chart`): one
 small chart per area on the same 0 to 5 scale. Twelve lines on one chart would cross and hide each other,
@@ -21,9 +21,9 @@ from plotly.subplots import make_subplots
 from assess.questionnaire.schema import Questionnaire
 
 from .chart import Chart
+from .series import SUBJECT_STYLE, Series
 from .style import (
     AREA,
-    SITE_COLOUR,
     TEXT_COLOUR,
     base_layout,
     category_axis,
@@ -32,7 +32,6 @@ from .style import (
     plural,
     score_axis,
     score_text,
-    score_value,
     wrap,
 )
 from .table import Row, Table
@@ -92,7 +91,7 @@ def ordered(points: Sequence[TrendPoint]) -> list[TrendPoint]:
     return result
 
 
-def _series(points: list[TrendPoint]) -> str:
+def _in_each(points: list[TrendPoint]) -> str:
     """'1.8 in 2024-25, no score in 2025-26 and 2.7 in 2026-27'."""
     texts = [f"{score_text(point.overall, missing='no score')} in {point.period}" for point in points]
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
@@ -101,40 +100,60 @@ def _series(points: list[TrendPoint]) -> str:
 # -- Overall --------------------------------------------------------------------------------------------
 
 
-def trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Chart:
-    """Your overall score in each period, as a line with markers and value labels. The score axis is
-    labelled with the level names, since a score's whole number is its level."""
-    points = ordered(points)
-    title = "Your overall score by year"
-    low, high = questionnaire.levels[0].value, questionnaire.top_level
-    periods = [point.period for point in points]
-    table = Table(
-        caption=title,
-        headers=(YEAR, "Overall score"),
-        rows=tuple(Row(point.period, (score_text(point.overall),)) for point in points),
-    )
+def _line(
+    series: Series, periods: list[str], *, width: int, size: int, labels: bool = False, legend: bool = False
+) -> go.Scatter:
+    """One series over the years: a line with markers (and, with `labels`, each value written above it)."""
+    style = series.style
     line = go.Scatter(
-        name="Your overall score",
+        name=escape(series.name),
         x=[escape(period) for period in periods],
-        y=[score_value(point.overall) for point in points],
-        mode="lines+markers+text",
-        text=[score_text(point.overall, missing="") for point in points],
-        textposition="top center",
-        textfont={"color": TEXT_COLOUR},
-        line={"color": SITE_COLOUR, "width": 3, "dash": "solid"},
-        marker={"color": SITE_COLOUR, "symbol": "circle", "size": 11},
+        y=[series.plotted(period) for period in periods],
+        mode="lines+markers+text" if labels else "lines+markers",
+        line={"color": style.colour, "width": width, "dash": style.dash},
+        marker={"color": style.colour, "symbol": style.symbol, "size": size},
         connectgaps=False,
         cliponaxis=False,
-        hovertext=[f"{escape(point.period)}<br>Overall score: {score_text(point.overall)}" for point in points],
+        hovertext=[series.hover(period, period) for period in periods],
         hovertemplate=HOVER,
-        showlegend=False,
+        showlegend=legend,
     )
+    if labels:
+        line.update(
+            text=[series.text(period, missing="") for period in periods],
+            textposition="top center",
+            textfont={"color": TEXT_COLOUR},
+        )
+    return line
+
+
+def trend_chart(
+    questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str, extra_series: Sequence[Series] = ()
+) -> Chart:
+    """The subject's overall score in each period, as a line with markers and value labels (then a line for each
+    of `extra_series`, keyed by period, such as a target). The score axis is labelled with the level names,
+    since a score's whole number is its level."""
+    points = ordered(points)
+    title = f"Overall score of {subject} by year"
+    low, high = questionnaire.levels[0].value, questionnaire.top_level
+    periods = [point.period for point in points]
+    series = [Series(subject, {point.period: point.overall for point in points}, SUBJECT_STYLE), *extra_series]
+    table = Table(
+        caption=title,
+        headers=(YEAR, *(item.name for item in series)),
+        rows=tuple(Row(period, tuple(item.text(period) for item in series)) for period in periods),
+    )
+    lines = [
+        _line(item, periods, width=3, size=11, labels=item is series[0], legend=bool(extra_series)) for item in series
+    ]
     if not points:
-        description = "You have no submitted assessments yet, so there is no trend to show."
+        description = f"{subject} has no submitted assessments yet, so there is no trend to show."
     elif len(points) == 1:
-        description = f"Your overall score: {_series(points)}."
+        description = f"The overall score of {subject}: {_in_each(points)}."
     else:
-        description = f"Your overall score in each year from {periods[0]} to {periods[-1]}: {_series(points)}."
+        description = (
+            f"The overall score of {subject} in each year from {periods[0]} to {periods[-1]}: {_in_each(points)}."
+        )
     y_axis = score_axis(low, high)
     y_axis["ticktext"] = [f"{level.value} {escape(level.name)}" for level in questionnaire.levels]
     y_axis["tickvals"] = [level.value for level in questionnaire.levels]
@@ -143,10 +162,11 @@ def trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> C
     y_axis["automargin"] = True
     y_axis["title"]["standoff"] = 12  # past the level names: without it the title overlaps them
     longest = max(len(level.name) for level in questionnaire.levels)
-    layout = base_layout(title, description, plot_height=320, left=min(320, 40 + 8 * longest))
+    legend = [item.name for item in series] if extra_series else []
+    layout = base_layout(title, description, plot_height=320, legend=legend, left=min(320, 40 + 8 * longest))
     layout["xaxis"] = category_axis([escape(period) for period in periods], title=YEAR_AXIS_TITLE)
     layout["yaxis"] = y_axis
-    figure = go.Figure(data=[line], layout=layout)
+    figure = go.Figure(data=lines, layout=layout)
     return Chart("trend", title, figure, table, description)
 
 
@@ -157,20 +177,23 @@ def _change(values: list[Decimal]) -> int:
     return (values[-1] > values[0]) - (values[-1] < values[0])
 
 
-def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Chart:
-    """Your score in each area in each period: one small chart per area (questionnaire order, left to right
-    then top to bottom), all on the same 0 to 5 scale and the same years."""
+def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str) -> Chart:
+    """The subject's score in each area in each period: one small chart per area (questionnaire order, left to
+    right then top to bottom), all on the same 0 to 5 scale and the same years."""
     points = ordered(points)
-    title = "Your score in each area by year"
+    title = f"Score of {subject} in each area by year"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
     periods = [point.period for point in points]
     domains = questionnaire.domains
+    # One series a panel: the area's scores by period, named by the area (each panel is titled with it).
+    series = [
+        Series(domain.title, {point.period: point.domains.get(domain.id) for point in points}, SUBJECT_STYLE)
+        for domain in domains
+    ]
     table = Table(
         caption=title,
         headers=(AREA, *periods),
-        rows=tuple(
-            Row(domain.title, tuple(score_text(point.domains.get(domain.id)) for point in points)) for domain in domains
-        ),
+        rows=tuple(Row(item.name, tuple(item.text(period) for period in periods)) for item in series),
     )
 
     columns = min(PANEL_COLUMNS, len(domains))
@@ -188,30 +211,10 @@ def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint
         vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0,
     )
     categories = [escape(period) for period in periods]
-    for index, domain in enumerate(domains):
-        values = [point.domains.get(domain.id) for point in points]
-        figure.add_trace(
-            go.Scatter(
-                name=escape(domain.title),
-                x=categories,
-                y=[score_value(value) for value in values],
-                mode="lines+markers",
-                line={"color": SITE_COLOUR, "width": 2, "dash": "solid"},
-                marker={"color": SITE_COLOUR, "symbol": "circle", "size": 8},
-                connectgaps=False,
-                cliponaxis=False,
-                hovertext=[
-                    f"{escape(domain.title)}<br>{escape(period)}: {score_text(value)}"
-                    for period, value in zip(periods, values, strict=True)
-                ],
-                hovertemplate=HOVER,
-                showlegend=False,
-            ),
-            row=index // columns + 1,
-            col=index % columns + 1,
-        )
+    for index, item in enumerate(series):
+        figure.add_trace(_line(item, periods, width=2, size=8), row=index // columns + 1, col=index % columns + 1)
 
-    description = _domain_description(questionnaire, points)
+    description = _domain_description(questionnaire, points, subject)
     first_row = [wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains[:columns]]
     layout: dict[str, Any] = base_layout(
         title, description, plot_height=plot_height, extra_top=8 + 18 * max(t.count("<br>") + 1 for t in first_row)
@@ -228,26 +231,26 @@ def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint
     return Chart("domain-trend", title, figure, table, description)
 
 
-def _domain_description(questionnaire: Questionnaire, points: list[TrendPoint]) -> str:
+def _domain_description(questionnaire: Questionnaire, points: list[TrendPoint], subject: str) -> str:
     count = plural(len(questionnaire.domains), "area")
     if not points:
-        return f"You have no submitted assessments yet, so there is no trend to show in the {count}."
+        return f"{subject} has no submitted assessments yet, so there is no trend to show in the {count}."
     if len(points) == 1:
-        return f"Your score in each of {count} in {points[0].period}, one small chart per area."
+        return f"The score of {subject} in each of {count} in {points[0].period}, one small chart per area."
     changes = []
     for domain in questionnaire.domains:
         scored = [one_decimal(point.domains[domain.id]) for point in points if domain.id in point.domains]
         if len(scored) >= 2:
             changes.append(_change(scored))
     sentence = (
-        f"Your score in each of {count} in each year from {points[0].period} to {points[-1].period}, "
-        "one small chart per area"
+        f"The score of {subject} in each of {count} in each year from {points[0].period} to "
+        f"{points[-1].period}, one small chart per area"
     )
     if not changes:
         return sentence + "."
     rose, fell = changes.count(1), changes.count(-1)
     return (
-        f"{sentence}: from your first score to your latest, {rose} rose, {fell} fell and "
+        f"{sentence}: from its first score to its latest, {rose} rose, {fell} fell and "
         f"{len(changes) - rose - fell} stayed the same."
     )
 
@@ -255,11 +258,12 @@ def _domain_description(questionnaire: Questionnaire, points: list[TrendPoint]) 
 # -- All of it, for a CSV download --------------------------------------------------------------------------
 
 
-def trend_table(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> Table:
-    """One row per period: the overall score and each area's score (the numbers of both trend charts)."""
+def trend_table(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str) -> Table:
+    """One row per period: the subject's overall score and each area's score (the numbers of both trend
+    charts)."""
     points = ordered(points)
     return Table(
-        caption="Your scores by year",
+        caption=f"Scores of {subject} by year",
         headers=(YEAR, "Overall", *(domain.title for domain in questionnaire.domains)),
         rows=tuple(
             Row(
@@ -274,8 +278,12 @@ def trend_table(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> T
     )
 
 
-def trend_charts(questionnaire: Questionnaire, points: Sequence[TrendPoint]) -> list[Chart]:
-    """The overall trend and the areas' small multiples (ids 'trend', 'domain-trend'); none without points."""
+def trend_charts(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str) -> list[Chart]:
+    """The subject's overall trend and its areas' small multiples (ids 'trend', 'domain-trend'); none without
+    points."""
     if not points:
         return []
-    return [trend_chart(questionnaire, points), domain_trend_chart(questionnaire, points)]
+    return [
+        trend_chart(questionnaire, points, subject=subject),
+        domain_trend_chart(questionnaire, points, subject=subject),
+    ]

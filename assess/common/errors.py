@@ -6,6 +6,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from assess.unit_of_work import discard_changes
+
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -22,6 +24,7 @@ TITLES = {
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
+        discard_changes()
         return render_template(
             "common/error.html",
             status=400,
@@ -32,10 +35,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
+        discard_changes()
         status = error.code or 500
         return render_template("common/error.html", status=status, title=TITLES.get(status, error.name)), status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
+        discard_changes()
         return render_template("common/error.html", status=500, title=TITLES[500]), 500

@@ -1,20 +1,5 @@
-from __future__ import annotations
+"""Kept for older imports: the questionnaire registry lives in assess.services.questionnaires."""
 
-from flask import current_app
+from assess.services.questionnaires import MAIN_QUESTIONNAIRE, definition_for, latest, registry
 
-from assess.questionnaire.loader import LoadedQuestionnaire, Registry
-from assess.questionnaire.schema import Questionnaire
-
-MAIN_QUESTIONNAIRE = "sui-maturity"
-
-
-def registry() -> Registry:
-    return current_app.extensions["questionnaires"]  # type: ignore[no-any-return]
-
-
-def latest(questionnaire_id: str = MAIN_QUESTIONNAIRE) -> LoadedQuestionnaire:
-    return registry().latest(questionnaire_id)
-
-
-def definition_for(questionnaire_id: str, version: str) -> Questionnaire:
-    return registry().get(questionnaire_id, version)
+__all__ = ["MAIN_QUESTIONNAIRE", "definition_for", "latest", "registry"]

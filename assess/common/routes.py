@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assess.auth.decorators import public, signed_in_required
+from assess.auth.loaders import assessment_required
 from assess.data.health import database_is_reachable
+from assess.services.history import assessment_history
+
+if TYPE_CHECKING:
+    from assess.models import Assessment
 
 bp = Blueprint("common", __name__)
 
@@ -38,3 +45,11 @@ def healthz() -> tuple[Response, int]:
     ok, detail = database_is_reachable()
     body = {"status": "ok" if ok else "unavailable", "database": detail if not ok else "ok"}
     return jsonify(body), (200 if ok else 503)
+
+
+@bp.route("/assessments/<int:assessment_id>/history")
+@signed_in_required
+@assessment_required
+def history(assessment: Assessment) -> str:
+    """Who changed what and when, for everyone whose access policy lets them see the assessment."""
+    return render_template("common/history.html", assessment=assessment, entries=assessment_history(assessment))

@@ -1,8 +1,8 @@
 """Bulk writes for generated data (the national demo data set and the benchmarks in bench/).
 
-The app's own path (assess.data.assessments.create_submitted_assessment) builds ORM objects and
-commits one assessment at a time: right for people, far too slow for 10,000 generated
-assessments. Here each batch of 1,000 assessments is a handful of statements, one per table:
+The app's own path (assess.data.assessments.create_submitted_assessment) builds ORM objects one
+assessment at a time: right for people, far too slow for 10,000 generated assessments. Here each batch
+of 1,000 assessments is a handful of statements, one per table:
 
 - SQLite: Core executemany INSERTs; the assessments' ids come back from INSERT ... RETURNING
   (SQLAlchemy's "insertmanyvalues", in the order of the rows given);
@@ -14,7 +14,9 @@ Either way the ids come from the database, so nothing is guessed and no sequence
 afterwards (fix_sequences() is there for rows written with explicit ids by other means).
 
 The stored rows are the same as the app's: answers as create_submitted_assessment writes them,
-and scores as score_rows() turns a scoring Result into rows. The questionnaire version is
+and scores as the app stores a scoring Result. Like every data function these flush and never commit:
+the command that loads the data commits once at its end (a failed load leaves nothing behind, and loading
+again is idempotent). The questionnaire version is
 recorded (with its content hash) by the app's own record_version_use.
 """
 
@@ -116,7 +118,7 @@ def site_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
 
 def insert_missing_sites(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
     """Create the sites whose code does not exist yet (existing sites are left as they are).
-    Returns (id by code for every row, how many were created). Commits."""
+    Returns (id by code for every row, how many were created)."""
     existing = site_ids_by_code(row["code"] for row in rows)
     now = utcnow()
     new = [
@@ -126,7 +128,6 @@ def insert_missing_sites(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, i
     ]
     for start in range(0, len(new), BATCH):
         db.session.execute(insert(SITES), new[start : start + BATCH])
-    db.session.commit()
     return (site_ids_by_code(row["code"] for row in rows) if new else existing), len(new)
 
 
@@ -157,10 +158,9 @@ def submitted_overall_scores(site_ids: Iterable[int]) -> dict[tuple[int, str], i
 def insert_submitted_assessments(
     loaded: LoadedQuestionnaire, items: Iterable[NewAssessment], batch_size: int = BATCH
 ) -> int:
-    """Store submitted assessments with their answers and scores, committing after each batch (so an
-    interrupted run keeps what it finished). Returns how many were stored."""
+    """Store submitted assessments with their answers and scores, a batch at a time (a few statements per
+    batch, whatever its size). Returns how many were stored."""
     record_version_use(loaded)
-    db.session.commit()
     questionnaire_id, version = loaded.key
     stored = 0
     batch: list[NewAssessment] = []
@@ -191,34 +191,25 @@ def _insert_batch(questionnaire_id: str, version: str, batch: Sequence[NewAssess
         }
         for item in batch
     ]
-    try:
-        if postgresql:
-            ids = _reserve_ids("assessments", len(batch))
-            for row, assessment_id in zip(assessment_rows, ids, strict=True):
-                row["id"] = assessment_id
-            _copy("assessments", assessment_rows)
-        else:
-            ids = list(
-                db.session.scalars(
-                    insert(ASSESSMENTS).returning(ASSESSMENTS.c.id, sort_by_parameter_order=True), assessment_rows
-                )
+    if postgresql:
+        ids = _reserve_ids("assessments", len(batch))
+        for row, assessment_id in zip(assessment_rows, ids, strict=True):
+            row["id"] = assessment_id
+        _copy("assessments", assessment_rows)
+    else:
+        ids = list(
+            db.session.scalars(
+                insert(ASSESSMENTS).returning(ASSESSMENTS.c.id, sort_by_parameter_order=True), assessment_rows
             )
-        answer_rows, score_rows, domain_rows = _dependent_rows(questionnaire_id, version, batch, ids)
-        for table, rows in (
-            ("answers", answer_rows),
-            ("assessment_scores", score_rows),
-            ("domain_scores", domain_rows),
-        ):
-            if not rows:
-                continue
-            if postgresql:
-                _copy(table, rows)
-            else:
-                db.session.execute(insert(TABLES[table]), rows)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        )
+    answer_rows, score_rows, domain_rows = _dependent_rows(questionnaire_id, version, batch, ids)
+    for table, rows in (("answers", answer_rows), ("assessment_scores", score_rows), ("domain_scores", domain_rows)):
+        if not rows:
+            continue
+        if postgresql:
+            _copy(table, rows)
+        else:
+            db.session.execute(insert(TABLES[table]), rows)
     return len(batch)
 
 
@@ -307,4 +298,3 @@ def fix_sequences() -> None:
                 f"COALESCE((SELECT max(id) FROM {table}), 1), (SELECT max(id) FROM {table}) IS NOT NULL)"
             )
         )
-    db.session.commit()

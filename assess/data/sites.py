@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from assess.data.audit import record
 from assess.extensions import db
 from assess.models import Site, User
 
@@ -15,34 +16,42 @@ def get_site_by_code(code: str) -> Site | None:
     return db.session.scalar(select(Site).where(Site.code == code))
 
 
-def get_sites() -> list[Site]:
-    return list(db.session.scalars(select(Site).order_by(Site.name, Site.id)))
+def get_sites(site_ids: Iterable[int] | None = None) -> list[Site]:
+    """Every site (None), or the sites with these ids, alphabetical: what a scope of the access policy
+    (assess.auth.policy.Scope) lets a person see."""
+    statement = select(Site).order_by(Site.name, Site.id)
+    if site_ids is not None:
+        statement = statement.where(Site.id.in_(sorted(set(site_ids))))
+    return list(db.session.scalars(statement))
 
 
-def get_sites_for_user(user: User) -> list[Site]:
-    return sorted(user.sites, key=lambda site: (site.name, site.id))
-
-
-def user_can_access_site(user: User, site_id: int) -> bool:
-    return any(site.id == site_id for site in user.sites)
-
-
-def upsert_sites(rows: Iterable[dict[str, Any]]) -> tuple[int, int]:
-    """Create or update sites by code, all in one transaction. Returns (created, updated)."""
+def upsert_sites(rows: Iterable[dict[str, Any]], user: User | None = None) -> tuple[int, int]:
+    """Create or update sites by code (committed with the rest of the request or command). Returns (created,
+    updated). Each site created or changed gets an audit event saying what changed."""
     created = updated = 0
-    try:
-        for row in rows:
-            site = get_site_by_code(row["code"])
-            if site is None:
-                site = Site(code=row["code"])
-                db.session.add(site)
-                created += 1
-            else:
-                updated += 1
-            for name in SITE_FIELDS:
-                setattr(site, name, row.get(name))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for row in rows:
+        site = get_site_by_code(row["code"])
+        before = None if site is None else {name: getattr(site, name) for name in SITE_FIELDS}
+        if site is None:
+            site = Site(code=row["code"])
+            db.session.add(site)
+            created += 1
+        else:
+            updated += 1
+        for name in SITE_FIELDS:
+            setattr(site, name, row.get(name))
+        after = {name: row.get(name) for name in SITE_FIELDS}
+        if before != after:
+            db.session.flush()
+            changed = [name for name in SITE_FIELDS if before is None or before[name] != after[name]]
+            record(
+                user,
+                "site-imported",
+                "site",
+                site.code,
+                site_id=site.id,
+                before=None if before is None else {name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+            )
+    db.session.flush()
     return created, updated

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from flask_security.utils import hash_password
 from sqlalchemy import func, select
 
+from assess.data.audit import record
 from assess.extensions import db
 from assess.models import Role, Site, User
 from assess.models.user import ROLES
@@ -26,21 +28,32 @@ def ensure_roles() -> dict[str, Role]:
     return existing
 
 
-def create_or_update_user(email: str, name: str, role: str, password: str, sites: Iterable[Site] = ()) -> User:
-    """Create the account, or update an existing one with this email (its name, role, sites and password)."""
+def _described(user: User) -> dict[str, Any]:
+    return {"name": user.name, "roles": [role.name for role in user.roles], "sites": [site.code for site in user.sites]}
+
+
+def create_or_update_user(
+    email: str, name: str, role: str, password: str, sites: Iterable[Site] = (), actor: User | None = None
+) -> User:
+    """Create the account, or update an existing one with this email (its name, role, sites and password).
+    An audit event says what changed (never the password itself)."""
     roles = ensure_roles()
     email = email.strip().lower()
     user = get_user_by_email(email)
+    before: dict[str, Any] | None = None
     if user is None:
         user = User(email=email, fs_uniquifier=uuid.uuid4().hex, active=True)
         db.session.add(user)
     else:
+        before = _described(user)
         user.fs_uniquifier = uuid.uuid4().hex  # signs out every session that used the old password
     user.name = name
     user.password = hash_password(password)
     user.roles = [roles[role]]
-    user.sites = list(sites)
-    db.session.commit()
+    user.sites = sorted(sites, key=lambda site: (site.name, site.id))
+    db.session.flush()
+    after = {**_described(user), "password": "set"}
+    record(actor, "user-created" if before is None else "user-changed", "user", user.email, before=before, after=after)
     return user
 
 

@@ -1,52 +1,61 @@
-"""The respondent journey: your sites -> start -> task list -> domain pages -> check -> submit -> results."""
+"""The respondent journey: your sites -> start -> task list -> domain pages -> check -> submit -> results.
+
+Views are thin: the audience decorator signs the person in, a loader (assess.auth.loaders) fetches the site
+or assessment through the access policy, and the view validates a form, calls one data or service
+function, and renders or redirects. The request commits once at its end (assess.common.unit_of_work).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from assess import periods
 from assess.auth.decorators import governor_required
-from assess.benchmarking import GroupBenchmark
-from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_scores, trend_charts
-from assess.common.questionnaires import definition_for, latest, registry
+from assess.auth.loaders import assessment_required, site_required
+from assess.auth.policy import scope_for
 from assess.data import assessments as assessment_data
-from assess.data import benchmarks as benchmark_data
-from assess.data.sites import get_site_by_code, get_sites_for_user, user_can_access_site
+from assess.data.sites import get_sites
 from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
-from assess.models import Assessment, Site
 from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
 from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
-from assess.questionnaire.schema import Questionnaire
-from assess.scoring import score_assessment
+from assess.scoring import Result, score_assessment
+from assess.services.questionnaires import definition_for, latest
+from assess.services.results import assessment_results, site_trend
+
+if TYPE_CHECKING:
+    from assess.models import Assessment, Site
+    from assess.questionnaire.schema import Questionnaire
 
 bp = Blueprint("governor", __name__, template_folder="templates")
 
 
-def _assessment_or_404(assessment_id: int) -> tuple[Assessment, Questionnaire]:
-    """The assessment, if it belongs to one of the signed-in person's sites; otherwise 404, not 403,
-    so that nobody can learn which assessments exist at other sites."""
-    assessment = assessment_data.get_assessment(assessment_id)
-    if assessment is None or not user_can_access_site(current_user, assessment.site_id):
-        abort(404)
-    return assessment, definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
+class Incomplete(Exception):
+    """Some questions are unanswered (found once the assessment is locked for submitting)."""
+
+
+def _questionnaire(assessment: Assessment) -> Questionnaire:
+    return definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
 
 
 @bp.route("/sites")
 @governor_required
 def sites() -> str:
-    rows = [(site, assessment_data.get_assessments_for_site(site)) for site in get_sites_for_user(current_user)]
-    return render_template("governor/sites.html", rows=rows)
+    scope = scope_for(current_user)
+    listed = get_sites(None if scope.all_sites else scope.site_ids)
+    by_site = assessment_data.get_assessments_for_sites(site.id for site in listed)
+    return render_template("governor/sites.html", rows=[(site, by_site[site.id]) for site in listed])
 
 
 @bp.route("/sites/<string:site_code>/start", methods=["GET", "POST"])
 @governor_required
-def start(site_code: str) -> str | Response:
-    site = _site_or_404(site_code)
+@site_required
+def start(site: Site) -> str | Response:
     choices = periods.selectable_periods(date.today())
     form = StartAssessmentForm()
     form.period.choices = [SelectChoice(period, period) for period in choices]
@@ -68,10 +77,11 @@ def start(site_code: str) -> str | Response:
 
 @bp.route("/assessments/<int:assessment_id>")
 @governor_required
-def task_list(assessment_id: int) -> str | Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def task_list(assessment: Assessment) -> str | Response:
     if assessment.is_submitted:
         return redirect(url_for("governor.results", assessment_id=assessment.id))
+    questionnaire = _questionnaire(assessment)
     items = progress(questionnaire, assessment.answer_map())
     completed = sum(1 for item in items if item.status == COMPLETED)
     return render_template(
@@ -79,10 +89,19 @@ def task_list(assessment_id: int) -> str | Response:
     )
 
 
+def _posted_version() -> int | None:
+    """The area's version when its page was opened (a hidden field); None from a page without one."""
+    text = request.form.get("version", "")
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 @bp.route("/assessments/<int:assessment_id>/domains/<string:domain_id>", methods=["GET", "POST"])
 @governor_required
-def domain(assessment_id: int, domain_id: str) -> str | Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str, int]:
+    questionnaire = _questionnaire(assessment)
     if not questionnaire.has_domain(domain_id):
         abort(404)
     if assessment.is_submitted:
@@ -92,6 +111,9 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
     kind = assessment.site.kind
     form_class = build_domain_form(section, kind)
     return_to_check = request.args.get("return") == "check"
+    conflict: assessment_data.SectionConflict | None = None
+    version = assessment_data.get_section_versions(assessment.id).get(domain_id, 0)
+    moving_on = True
 
     if request.method == "GET":
         answers, evidence = assessment.answer_map(), assessment.evidence_map()
@@ -107,9 +129,22 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
         if moving_on:
             form.require_answers()
         choices, evidence_text = form.cleaned()
-        assessment_data.save_answers(assessment, choices, evidence_text, current_user)
-    if request.method == "GET" or form.errors:
-        return render_template(
+        try:
+            version = assessment_data.save_answers(
+                assessment,
+                choices,
+                evidence_text,
+                current_user,
+                domain_id=domain_id,
+                expected_version=_posted_version(),
+            )
+        except assessment_data.AssessmentLocked:
+            flash("This assessment was submitted while you were working on it, so your changes were not saved.")
+            return redirect(url_for("governor.results", assessment_id=assessment.id))
+        except assessment_data.SectionConflict as exc:
+            conflict, version = exc, exc.version
+    if request.method == "GET" or form.errors or conflict is not None:
+        page = render_template(
             "governor/domain.html",
             assessment=assessment,
             questionnaire=questionnaire,
@@ -117,8 +152,13 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
             form=form,
             kind=kind,
             return_to_check=return_to_check,
-            has_errors=bool(form.errors),
+            has_errors=bool(form.errors) or conflict is not None,
+            version=version,
+            conflict=conflict,
+            answer_label=answer_label,
         )
+        # A conflict saved nothing: 409, and the unit of work rolls back (nothing to keep).
+        return (page, 409) if conflict is not None else page
     if not moving_on:
         flash(
             f"Your answers for ‘{section.title}’ have been saved. You can come back to this assessment at any time.",
@@ -135,25 +175,39 @@ def domain(assessment_id: int, domain_id: str) -> str | Response:
 
 @bp.route("/assessments/<int:assessment_id>/check", methods=["GET", "POST"])
 @governor_required
-def check(assessment_id: int) -> str | Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def check(assessment: Assessment) -> str | Response | tuple[str, int]:
     if assessment.is_submitted:
         return redirect(url_for("governor.results", assessment_id=assessment.id))
+    questionnaire = _questionnaire(assessment)
     items = progress(questionnaire, assessment.answer_map())
     incomplete = [item for item in items if item.status != COMPLETED]
     form = SubmitAssessmentForm()
+    status = 200
     if request.method == "POST" and not incomplete and form.validate_on_submit():
+
+        def score(answers: dict[str, str | None]) -> Result:
+            # The answers as they are once the assessment is locked: a save a moment ago is counted.
+            if any(item.status != COMPLETED for item in progress(questionnaire, answers)):
+                raise Incomplete
+            return score_assessment(questionnaire, answers)
+
         try:
-            result = score_assessment(questionnaire, assessment.answer_map())
-            assessment_data.submit_assessment(assessment, current_user, result)
+            assessment_data.submit_assessment(assessment, current_user, score)
         except assessment_data.AssessmentLocked:
-            pass
-        return redirect(url_for("governor.confirmation", assessment_id=assessment.id))
+            pass  # submitted a moment ago (a second click, or a colleague): its confirmation is the answer
+        except Incomplete:
+            status = 409  # a colleague cleared an answer meanwhile: nothing was submitted (rolled back)
+            assessment_data.reload_answers(assessment)
+            items = progress(questionnaire, assessment.answer_map())
+            incomplete = [item for item in items if item.status != COMPLETED]
+        if status == 200:
+            return redirect(url_for("governor.confirmation", assessment_id=assessment.id))
     if request.method == "POST" and incomplete:
         form.declaration.errors = [
             "Answer every question before you submit. Sections still to finish are listed at the top of this page"
         ]
-    return render_template(
+    page = render_template(
         "governor/check.html",
         assessment=assessment,
         questionnaire=questionnaire,
@@ -165,14 +219,16 @@ def check(assessment_id: int) -> str | Response:
         answer_label=answer_label,
         kind=assessment.site.kind,
     )
+    return page, status
 
 
 @bp.route("/assessments/<int:assessment_id>/confirmation")
 @governor_required
-def confirmation(assessment_id: int) -> str | Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def confirmation(assessment: Assessment) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
+    questionnaire = _questionnaire(assessment)
     result = score_assessment(questionnaire, assessment.answer_map())
     return render_template(
         "governor/confirmation.html", assessment=assessment, questionnaire=questionnaire, result=result
@@ -181,37 +237,34 @@ def confirmation(assessment_id: int) -> str | Response:
 
 @bp.route("/assessments/<int:assessment_id>/results")
 @governor_required
-def results(assessment_id: int) -> str | Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def results(assessment: Assessment) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    result = score_assessment(questionnaire, assessment.answer_map())
-    benchmarks = _benchmarks(assessment, questionnaire)
-    chosen = _chosen_group(benchmarks, request.args.get("group"))
+    view = assessment_results(assessment)
+    chosen = view.group(request.args.get("group"))
     return render_template(
         "governor/results.html",
+        view=view,
         assessment=assessment,
-        questionnaire=questionnaire,
-        result=result,
+        questionnaire=view.questionnaire,
+        result=view.result,
         kind=assessment.site.kind,
         answer_label=answer_label,
-        evidence=assessment.evidence_map(),
-        benchmarks=benchmarks,
+        evidence=view.evidence,
+        benchmarks=view.benchmarks,
         chosen=chosen,
-        charts=benchmark_charts(questionnaire, chosen) if chosen else [],
+        charts=view.charts(chosen) if chosen else [],
     )
 
 
 @bp.route("/assessments/<int:assessment_id>/benchmarks/<string:group_id>/<string:chart_id>.csv")
 @governor_required
-def benchmark_csv(assessment_id: int, group_id: str, chart_id: str) -> Response:
-    assessment, questionnaire = _assessment_or_404(assessment_id)
+@assessment_required
+def benchmark_csv(assessment: Assessment, group_id: str, chart_id: str) -> Response:
     if not assessment.is_submitted:
         abort(404)
-    chosen = _chosen_group(_benchmarks(assessment, questionnaire), group_id, fallback=False)
-    if chosen is None:
-        abort(404)
-    chart = next((item for item in benchmark_charts(questionnaire, chosen) if item.id == chart_id), None)
+    chart = assessment_results(assessment).chart(group_id, chart_id)
     if chart is None:
         abort(404)
     filename = f"{assessment.site.code}-{assessment.period}-{group_id}-{chart_id}.csv"
@@ -220,53 +273,22 @@ def benchmark_csv(assessment_id: int, group_id: str, chart_id: str) -> Response:
 
 @bp.route("/sites/<string:site_code>/trend")
 @governor_required
-def trend(site_code: str) -> str:
-    site = _site_or_404(site_code)
-    questionnaire, charts, points = _trend(site)
-    return render_template("governor/trend.html", site=site, questionnaire=questionnaire, charts=charts, points=points)
+@site_required
+def trend(site: Site) -> str:
+    view = site_trend(site)
+    return render_template(
+        "governor/trend.html", site=site, questionnaire=view.questionnaire, charts=view.charts, points=view.points
+    )
 
 
 @bp.route("/sites/<string:site_code>/trend/<string:chart_id>.csv")
 @governor_required
-def trend_csv(site_code: str, chart_id: str) -> Response:
-    site = _site_or_404(site_code)
-    _, charts, _ = _trend(site)
-    chart = next((item for item in charts if item.id == chart_id), None)
+@site_required
+def trend_csv(site: Site, chart_id: str) -> Response:
+    chart = site_trend(site).chart(chart_id)
     if chart is None:
         abort(404)
     return _csv_response(chart.table.csv(), f"{site.code}-trend-{chart_id}.csv")
-
-
-def _site_or_404(site_code: str) -> Site:
-    site = get_site_by_code(site_code)
-    if site is None or not user_can_access_site(current_user, site.id):
-        abort(404)
-    return site
-
-
-def _benchmarks(assessment: Assessment, questionnaire: Questionnaire) -> list[GroupBenchmark]:
-    stored = benchmark_data.get_site_scores(assessment.id)
-    if stored is None:
-        return []
-    return benchmark_data.build_benchmarks(
-        assessment.site, stored, questionnaire, registry(), current_app.config["MIN_PEER_GROUP"]
-    )
-
-
-def _chosen_group(
-    benchmarks: list[GroupBenchmark], group_id: str | None, fallback: bool = True
-) -> GroupBenchmark | None:
-    shown = [item for item in benchmarks if item.decision.shown]
-    chosen = next((item for item in shown if item.decision.group_id == group_id), None)
-    if chosen is None and fallback and shown:
-        return shown[0]
-    return chosen
-
-
-def _trend(site: Site) -> tuple[Questionnaire, list[Chart], list[TrendPoint]]:
-    loaded = latest()
-    points = points_from_scores(benchmark_data.get_trend(site, loaded.definition.id))
-    return loaded.definition, trend_charts(loaded.definition, points), points
 
 
 def _csv_response(text: str, filename: str) -> Response:

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models. Invariants that matter live in the database as constraints."""
 
-from assess.models.assessment import Answer, Assessment, AssessmentStatus, QuestionnaireVersion
+from assess.models.assessment import Answer, Assessment, AssessmentSection, AssessmentStatus, QuestionnaireVersion
+from assess.models.audit import AuditEvent
 from assess.models.base import Base, UTCDateTime, utcnow
 from assess.models.scores import AssessmentScore, DomainScore
 from assess.models.site import Site
@@ -9,6 +10,8 @@ from assess.models.user import Role, User, user_roles, user_sites
 __all__ = [
     "Answer",
     "Assessment",
+    "AssessmentSection",
+    "AuditEvent",
     "AssessmentScore",
     "DomainScore",
     "AssessmentStatus",

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assess.models.base import Base, UTCDateTime, utcnow
 from assess.models.site import Site
 from assess.models.user import User
-
-# Level values a definition may use (schema.Level allows 0-10), and the two answers that are not levels.
-ANSWER_CHOICES = tuple(str(value) for value in range(11)) + ("dont-know", "not-applicable")
+from assess.questionnaire.schema import ANSWER_CHOICES
 
 
 class AssessmentStatus(enum.StrEnum):
@@ -82,6 +80,22 @@ class Assessment(Base):
 
     def evidence_map(self) -> dict[str, str]:
         return {answer.question_id: answer.evidence or "" for answer in self.answers}
+
+
+class AssessmentSection(Base):
+    """Who last saved one area (domain) of an assessment, and how many times it has been saved: the version
+    an area page carries in its form, so that a save over someone else's newer save is noticed."""
+
+    __tablename__ = "assessment_sections"
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    domain_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    saved_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Answer(Base):

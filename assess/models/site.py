@@ -6,9 +6,8 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assess.models.base import Base, UTCDateTime, utcnow
-
-SITE_KINDS = ("prison", "probation")
-NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+from assess.questionnaire.schema import NATIONS as NATIONS
+from assess.questionnaire.schema import SITE_KINDS
 
 
 class Site(Base):
@@ -16,7 +15,7 @@ class Site(Base):
 
     __tablename__ = "sites"
     __table_args__ = (
-        CheckConstraint("kind IN ('prison', 'probation')", name="kind"),
+        CheckConstraint("kind IN (" + ", ".join(f"'{kind}'" for kind in SITE_KINDS) + ")", name="kind"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
     )
 

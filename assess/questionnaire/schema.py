@@ -12,8 +12,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# The one place for site kinds, nations and the answers that are not levels (models, scoring, the sites
+# CSV and the forms all read them from here).
 SITE_KINDS = ("prison", "probation")
 SiteKind = Literal["prison", "probation"]
+NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+DONT_KNOW = "dont-know"
+NOT_APPLICABLE = "not-applicable"
+SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
+# Level values a definition may use (Level allows 0-10), and the two answers that are not levels.
+ANSWER_CHOICES = tuple(str(value) for value in range(11)) + SPECIAL_ANSWERS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VERSION = re.compile(r"^\d+\.\d+$")

@@ -12,28 +12,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 
 from assess.benchmarking import GroupBenchmark
-from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint, benchmark_charts, points_from_scores, trend_chart
-from assess.common.questionnaires import registry
-from assess.data import benchmarks as benchmark_data
-from assess.models import Assessment
+from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint
 from assess.pdf import cache, svg
 from assess.pdf import render as pdf
 from assess.pdf.charturl import chart_url
 from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
-from assess.scoring import DomainScore, Result, score_assessment
+from assess.scoring import DomainResult, Result
+from assess.services.results import ALL_GROUPS, AssessmentResults, assessment_results
+
+if TYPE_CHECKING:
+    from assess.models import Assessment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 REPORT_FILES = ("report.html", "report.css")
 # Templates of the app's that report.html imports (a change to them is a change to the report).
 SHARED_TEMPLATES = (Path(__file__).resolve().parent.parent / "templates" / "macros" / "benchmarks.html",)
 DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (config: REPORT_TIME_LIMIT)
-ALL_GROUPS = "all"
 
 
 class ReportUnavailable(RuntimeError):
@@ -52,18 +52,44 @@ class GroupSection:
 
 @dataclass
 class ReportData:
-    assessment: Assessment
-    questionnaire: Questionnaire
-    content_hash: str
-    result: Result
-    benchmarks: list[GroupBenchmark]
+    results: AssessmentResults  # what the results page shows, assembled once (assess.services.results)
     groups: list[GroupSection]  # the groups whose charts the report holds
-    hidden: list[GroupBenchmark]
-    min_peer_group: int
     all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
-    trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
     trend: Chart | None = None  # built only when the PDF is made, and only with two periods or more
     images: dict[int, str] = field(default_factory=dict)  # id(chart) -> URL of its SVG (report-chart:N)
+
+    # The report template reads these names; they are the results' own.
+    @property
+    def assessment(self) -> Assessment:
+        return self.results.assessment
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.results.questionnaire
+
+    @property
+    def content_hash(self) -> str:
+        return self.results.content_hash
+
+    @property
+    def result(self) -> Result:
+        return self.results.result
+
+    @property
+    def benchmarks(self) -> list[GroupBenchmark]:
+        return self.results.benchmarks
+
+    @property
+    def hidden(self) -> list[GroupBenchmark]:
+        return self.results.hidden
+
+    @property
+    def min_peer_group(self) -> int:
+        return self.results.min_peer_group
+
+    @property
+    def trend_points(self) -> list[TrendPoint]:
+        return self.results.trend_points
 
     @property
     def has_trend(self) -> bool:
@@ -84,24 +110,24 @@ class ReportData:
 
     @property
     def shown(self) -> list[GroupBenchmark]:
-        return [item for item in self.benchmarks if item.decision.shown]
+        return self.results.shown
 
     @property
     def selection(self) -> list[str]:
         return [group.benchmark.decision.group_id for group in self.groups]
 
     @property
-    def scored(self) -> list[DomainScore]:
+    def scored(self) -> list[DomainResult]:
         return [item for item in self.result.domains if item.score is not None]
 
     @property
-    def strongest(self) -> list[DomainScore]:
+    def strongest(self) -> list[DomainResult]:
         scored = self.scored
         top = max((item.score for item in scored if item.score is not None), default=None)
         return [item for item in scored if item.score == top]
 
     @property
-    def weakest(self) -> list[DomainScore]:
+    def weakest(self) -> list[DomainResult]:
         scored = self.scored
         bottom = min((item.score for item in scored if item.score is not None), default=None)
         return [item for item in scored if item.score == bottom]
@@ -115,57 +141,20 @@ class ReportData:
         wrapped less, so that the tall charts print larger on the page)."""
         for group in self.groups:
             if not group.charts:
-                group.charts = benchmark_charts(self.questionnaire, group.benchmark, wrap_at=PRINT_WRAP_AT)
-        if self.has_trend and self.trend is None:
-            self.trend = trend_chart(self.questionnaire, self.trend_points)
+                group.charts = self.results.charts(group.benchmark, wrap_at=PRINT_WRAP_AT)
+        if self.trend is None:
+            self.trend = self.results.trend()
 
 
-def choose_groups(benchmarks: list[GroupBenchmark], group: str | None) -> list[GroupBenchmark]:
-    """The groups whose charts go in the report: every shown group for `group=all`; otherwise the one the
-    results page would show for this `group` parameter (assess.governor.routes._chosen_group: the named
-    group if it is shown, else the first shown group)."""
-    shown = [item for item in benchmarks if item.decision.shown]
-    if group == ALL_GROUPS:
-        return shown
-    chosen = next((item for item in shown if item.decision.group_id == group), None)
-    if chosen is None and shown:
-        chosen = shown[0]
-    return [chosen] if chosen is not None else []
-
-
-def gather(assessment: Assessment, questionnaire: Questionnaire, group: str | None = None) -> ReportData:
-    """What the report shows: the results page's score and, for every peer group that applies, its
-    benchmark (shown groups in an overview, the chosen ones with their charts; hidden ones with the
-    reason). When there will be charts, the chart exporter is started here if it is not running yet."""
-    result = score_assessment(questionnaire, assessment.answer_map())
-    min_size = current_app.config["MIN_PEER_GROUP"]
-    stored = benchmark_data.get_site_scores(assessment.id)
-    benchmarks = (
-        []
-        if stored is None
-        else benchmark_data.build_benchmarks(assessment.site, stored, questionnaire, registry(), min_size)
-    )
-    chosen = choose_groups(benchmarks, group)
-    # The site's overall score in each period up to this one; this period's point is this assessment's own
-    # (the trend page shows a period's latest assessment, which may be a later one).
-    earlier = [
-        row
-        for row in benchmark_data.get_trend(assessment.site, assessment.questionnaire_id)
-        if row.period < assessment.period
-    ]
-    hidden = [item for item in benchmarks if not item.decision.shown]
-    loaded = registry().loaded(assessment.questionnaire_id, assessment.questionnaire_version)
+def gather(assessment: Assessment, group: str | None = None) -> ReportData:
+    """What the report shows: the results page's own results (assess.services.results) with, for the chosen
+    peer group (or every shown group for `group=all`), its charts. When there will be charts, the chart
+    exporter is started here if it is not running yet."""
+    results = assessment_results(assessment)
     data = ReportData(
-        assessment,
-        questionnaire,
-        loaded.content_hash,
-        result,
-        benchmarks,
-        [GroupSection(item) for item in chosen],
-        hidden,
-        min_size,
+        results,
+        [GroupSection(item) for item in results.groups(group)],
         all_groups=group == ALL_GROUPS,
-        trend_points=points_from_scores(earlier + ([stored] if stored is not None else [])),
     )
     if data.has_charts:
         svg.exporter().start()  # charts ahead: Chromium starts now (once per process), not after the cache check

@@ -8,18 +8,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assess.auth.decorators import governor_required
-from assess.common.questionnaires import definition_for
-from assess.data import assessments as assessment_data
-from assess.data.sites import user_can_access_site
-from assess.models import Assessment
-from assess.questionnaire.schema import Questionnaire
+from assess.auth.decorators import signed_in_required
+from assess.auth.loaders import assessment_required
+
+if TYPE_CHECKING:
+    from assess.models import Assessment
 
 from . import build
 
@@ -51,16 +50,6 @@ _inflight: dict[str, tuple[threading.Lock, int]] = {}
 _inflight_lock = threading.Lock()
 
 
-def _assessment_or_404(assessment_id: int) -> tuple[Assessment, Questionnaire]:
-    """The same rule as the results page (assess.governor.routes._assessment_or_404): the assessment, if it
-    belongs to one of the signed-in person's sites; otherwise 404, so nobody learns which assessments
-    exist at other sites."""
-    assessment = assessment_data.get_assessment(assessment_id)
-    if assessment is None or not user_can_access_site(current_user, assessment.site_id):
-        abort(404)
-    return assessment, definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
-
-
 @contextmanager
 def _one_at_a_time(key: str) -> Iterator[None]:
     with _inflight_lock:
@@ -79,15 +68,16 @@ def _one_at_a_time(key: str) -> Iterator[None]:
 
 
 @bp.route("/assessments/<int:assessment_id>/report.pdf")
-@governor_required
-def assessment_pdf(assessment_id: int) -> Response | tuple[str, int, dict[str, str]]:
-    """The PDF report. `group` chooses the peer group whose charts it holds, as on the results page (the
-    first group shown when absent or unknown); `group=all` gives the charts of every group shown."""
-    assessment, questionnaire = _assessment_or_404(assessment_id)
-    if not assessment.is_submitted:
+@signed_in_required
+@assessment_required
+def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
+    """The PDF report, for everyone whose access policy lets them see the assessment. `group` chooses the
+    peer group whose charts it holds, as on the results page (the first group shown when absent or
+    unknown); `group=all` gives the charts of every group shown."""
+    if not assessment.is_submitted:  # no report yet: back to the assessment itself
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     build.warm_up(charts=False)  # the render process starts (once) while the benchmarks are worked out
-    data = build.gather(assessment, questionnaire, request.args.get("group"))
+    data = build.gather(assessment, request.args.get("group"))
     key = build.cache_key(data)
     store = build.report_cache()
     status = "hit"

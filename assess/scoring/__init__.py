@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from assess.questionnaire.schema import DONT_KNOW as DONT_KNOW
+from assess.questionnaire.schema import NOT_APPLICABLE as NOT_APPLICABLE
+from assess.questionnaire.schema import SPECIAL_ANSWERS as SPECIAL_ANSWERS
 from assess.questionnaire.schema import Domain, Question, Questionnaire
-
-DONT_KNOW = "dont-know"
-NOT_APPLICABLE = "not-applicable"
-SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Contribution:
 
 
 @dataclass(frozen=True)
-class DomainScore:
+class DomainResult:
     domain_id: str
     title: str
     score: Decimal | None
@@ -55,10 +54,10 @@ class Result:
     score: Decimal | None
     level: int | None
     exact: Fraction | None
-    domains: tuple[DomainScore, ...]
+    domains: tuple[DomainResult, ...]
     steps: tuple[str, ...]
 
-    def domain(self, domain_id: str) -> DomainScore:
+    def domain(self, domain_id: str) -> DomainResult:
         return next(item for item in self.domains if item.domain_id == domain_id)
 
 
@@ -104,7 +103,7 @@ def _offered_level(question: Question, answer: str) -> int:
     return offered[answer]
 
 
-def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnaire: Questionnaire) -> DomainScore:
+def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnaire: Questionnaire) -> DomainResult:
     method = questionnaire.scoring
     lowest = questionnaire.levels[0].value
     contributions: list[Contribution] = []
@@ -138,7 +137,7 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
         none_counted = (
             "No answers count towards this domain, so it has no score and is left out of the overall score.",
         )
-        return DomainScore(domain.id, domain.title, None, None, weight, None, tuple(contributions), none_counted)
+        return DomainResult(domain.id, domain.title, None, None, weight, None, tuple(contributions), none_counted)
 
     values = " + ".join(str(value) for value in counted)
     if method.domain == "mean":
@@ -151,7 +150,7 @@ def score_domain(domain: Domain, answers: Mapping[str, str | None], questionnair
     level = level_for(rounded, questionnaire)
     places = f"{method.decimals} decimal place{'s' if method.decimals != 1 else ''}"
     steps: tuple[str, ...] = (first, f"Rounded to {places}: {rounded}.", _level_step(rounded, level, questionnaire))
-    return DomainScore(domain.id, domain.title, rounded, level, weight, exact, tuple(contributions), steps)
+    return DomainResult(domain.id, domain.title, rounded, level, weight, exact, tuple(contributions), steps)
 
 
 def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, str | None]) -> Result:

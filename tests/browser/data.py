@@ -40,8 +40,8 @@ AUDIENCE_USERS = {
 
 def _questionnaire_outline(kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Domains and questions from the latest questionnaire, with the answer labels for each kind of site."""
-    from assess.common.questionnaires import latest
     from assess.questionnaire.forms import choices_for
+    from assess.services.questionnaires import latest
 
     outline = []
     for domain in latest().definition.domains:

@@ -144,6 +144,7 @@ def test_a_governor_cannot_reach_any_url_of_another_sites_assessments(app, make,
     from assess.data.assessments import save_answers
 
     save_answers(draft_b, make.all_answers("1"), {}, governor_b)  # complete: a POST to check would submit it
+    db.session.commit()
     submitted_b = make.submitted(site_b, governor_b, PREVIOUS)
     before = {draft_b.id: snapshot(draft_b.id), submitted_b.id: snapshot(submitted_b.id)}
     own = client_as(governor_b)
@@ -408,3 +409,31 @@ def test_an_unexpected_error_gives_a_styled_500_page_without_details(tmp_path):
     assert_security_headers(response)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_every_route_that_names_a_site_or_assessment_loads_it_through_the_access_policy(app):
+    """The object loaders (assess.auth.loaders) are the one place a site or assessment in a URL is fetched and
+    checked against the access policy: every such route has one, under its audience decorator."""
+    from assess.auth.loaders import assessment_required, site_required
+
+    loaders = {"site": site_required(lambda site: None).__code__,
+               "assessment": assessment_required(lambda assessment: None).__code__}
+    checked = 0
+    for rule in routes(app):
+        named = {"site_code": "site", "assessment_id": "assessment"}
+        wanted = {named[argument] for argument in rule.arguments if argument in named}
+        if not wanted:
+            continue
+        view = app.view_functions[rule.endpoint]
+        codes = [getattr(layer, "__code__", None) for layer in layers(view)]
+        for kind in wanted:
+            assert loaders[kind] in codes, f"{rule.rule} does not load its {kind} through the access policy"
+        assert codes.index(AUDIENCE_CHECK) < min(codes.index(loaders[kind]) for kind in wanted), rule.rule
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("url", ["/assessments/2147483648", "/assessments/99999999999999999999/results",
+                                 "/sites/" + "X" * 300 + "/trend", "/assessments/0/history"])
+def test_ids_and_codes_outside_what_the_database_holds_are_not_found(gov_client, url):
+    assert gov_client.get(url).status_code == 404

@@ -1,4 +1,5 @@
-"""Benchmarks from stored scores in SQL (run on SQLite and on PostgreSQL by `make test`)."""
+"""Benchmarks from stored scores in SQL (run on SQLite and on PostgreSQL by `make test`): the queries of
+assess.data.benchmarks, put together by assess.services.benchmarks."""
 
 from __future__ import annotations
 
@@ -6,23 +7,24 @@ import csv
 import io
 from fractions import Fraction
 
-from assess.common.questionnaires import latest, registry
+from assess.benchmarking import DIFFERS_BY_ONE_SITE, TOO_FEW_SITES, PeerGroup, national_group, peer_groups_for
 from assess.data import benchmarks as benchmark_data
+from assess.services.benchmarks import group_benchmark, site_attributes, site_benchmarks
+from assess.services.questionnaires import latest, registry
 from tests.integration.helpers import page, text_of
 
 PERIOD = "2025-26"
 
 
-def _peers(make, user, choices, region="North West", period=PERIOD):
-    for choice in choices:
-        make.submitted(make.site(region=region), user, period, choice=choice)
+def _peers(make, user, choices, region="North West", period=PERIOD, **fields):
+    return [make.submitted(make.site(region=region, **fields), user, period, choice=choice) for choice in choices]
 
 
 def _build(make, site, assessment, min_size=5):
     stored = benchmark_data.get_site_scores(assessment.id)
     return {
         item.decision.group_id: item
-        for item in benchmark_data.build_benchmarks(site, stored, latest().definition, registry(), min_size)
+        for item in site_benchmarks(site, stored, latest().definition, registry(), min_size)
     }
 
 
@@ -63,6 +65,7 @@ def test_four_other_sites_are_suppressed_and_the_page_says_why(make, client_as):
     _peers(make, user, ["1", "2", "3", "4"])
     national = _build(make, site, mine)["national"]
     assert not national.decision.shown and national.domains == {}
+    assert national.decision.reason.code == TOO_FEW_SITES and national.decision.reason.sites == 4
     text = text_of(page(client_as(governor).get(f"/assessments/{mine.id}/results")))
     assert "Only 4 other sites in this group submitted an assessment" in text
     assert "Download this table (CSV)" not in text
@@ -77,12 +80,13 @@ def test_a_group_differing_by_one_site_from_another_is_suppressed(make):
     groups = _build(make, site, mine)
     assert groups["national"].decision.shown
     assert not groups["region"].decision.shown
-    assert "differs from ‘All prisons’ by exactly one site" in (groups["region"].decision.reason or "")
+    reason = groups["region"].decision.reason
+    assert (reason.code, reason.broader) == (DIFFERS_BY_ONE_SITE, "All prisons")
 
 
 def test_results_page_csv_holds_the_table_numbers(make, client_as):
     user = make.user("admin")
-    site = make.site(code="HOME")
+    site = make.site(code="HOME", name="HMP Fellwater")
     governor = make.user("governor", sites=(site,))
     mine = make.submitted(site, user, PERIOD, choice="3")
     _peers(make, user, ["1", "2", "2", "4", "5"])
@@ -92,7 +96,7 @@ def test_results_page_csv_holds_the_table_numbers(make, client_as):
     response = client.get(f"/assessments/{mine.id}/benchmarks/national/range.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:5] == ["Area", "Your score", "Lower quartile", "Median", "Upper quartile"]
+    assert rows[0][:5] == ["Area", "HMP Fellwater", "Lower quartile", "Median", "Upper quartile"]
     leadership = next(row for row in rows if row[0] == "Leadership, strategy and culture")
     assert leadership[1:5] == ["3.0", "2.0", "2.0", "4.0"]
     # the same numbers in the page's table
@@ -149,8 +153,6 @@ def _plain(counts):
 
 
 def test_one_pass_counts_equal_each_group_counted_on_its_own(make):
-    from assess.benchmarking import groups_for
-
     user = make.user("admin")
     home_fields = {"region": "North West", "category": "C", "function": "Training", "population_band": "500-999"}
     site = make.site(code="HOME", **home_fields)
@@ -170,7 +172,7 @@ def test_one_pass_counts_equal_each_group_counted_on_its_own(make):
     make.submitted(p6_site, user, "2024-25", choice="1")  # another period: never counts
     p6 = make.submitted(p6_site, user, PERIOD, choice="5")
     make.draft(make.site(**home_fields), user, PERIOD)  # a draft never counts
-    peer("1", kind="probation", **home_fields)  # another kind never counts
+    probation_peer = peer("1", kind="probation", **home_fields)  # another kind never counts
     members = {
         "national": [p1, p2, p3, p4, p5, p6],
         "region": [p1, p2, p6],
@@ -178,19 +180,27 @@ def test_one_pass_counts_equal_each_group_counted_on_its_own(make):
         "function": [p1, p2, p4],
         "population": [p1, p3, p5],
     }
-    groups = groups_for(benchmark_data.attributes_of(site))
+    groups = peer_groups_for(site_attributes(site))
     assert sorted(group.id for group in groups) == sorted(members)
     expected = {group_id: _counted_independently([item.id for item in found]) for group_id, found in members.items()}
 
-    together = benchmark_data.get_groups_counts(site, groups, mine.period, mine.questionnaire_id)
+    home = {site.id}
+    together = benchmark_data.get_groups_counts(groups, home, mine.period, mine.questionnaire_id)
     assert {group_id: _plain(counts) for group_id, counts in together.items()} == expected
     # Without the national group, the rows of sites in none of the groups are left out: still the same counts.
     some = [group for group in groups if group.id in ("region", "population")]
-    apart = benchmark_data.get_groups_counts(site, some, mine.period, mine.questionnaire_id)
+    apart = benchmark_data.get_groups_counts(some, home, mine.period, mine.questionnaire_id)
     assert {group_id: _plain(counts) for group_id, counts in apart.items()} == {
         group.id: expected[group.id] for group in some
     }
-    assert benchmark_data.get_groups_counts(site, [], mine.period, mine.questionnaire_id) == {}
+    assert benchmark_data.get_groups_counts([], home, mine.period, mine.questionnaire_id) == {}
+    # Groups with nothing in common (another kind) and several sites left out, as for an area.
+    probation = PeerGroup("probation", "All probation services", (("kind", "probation"),))
+    mixed = benchmark_data.get_groups_counts(
+        [groups[1], probation], {site.id, p2.site_id}, mine.period, mine.questionnaire_id
+    )
+    assert _plain(mixed["region"]) == _counted_independently([p1.id, p6.id])
+    assert _plain(mixed["probation"]) == _counted_independently([probation_peer.id])
 
 
 def _statements_of(function):
@@ -211,7 +221,7 @@ def _statements_of(function):
     return result, sent
 
 
-def test_build_benchmarks_sends_the_same_few_queries_whatever_the_peers_and_groups(make):
+def test_site_benchmarks_send_the_same_few_queries_whatever_the_peers_and_groups(make):
     user = make.user("admin")
     # Few peers, two groups (the site has a region only).
     small = make.site(code="SMALL", region="North West")
@@ -227,8 +237,8 @@ def test_build_benchmarks_sends_the_same_few_queries_whatever_the_peers_and_grou
     def build(site, assessment):
         stored = benchmark_data.get_site_scores(assessment.id)
         definition = latest().definition
-        benchmark_data.build_benchmarks(site, stored, definition, registry(), 5)  # loads what the session lacks
-        return _statements_of(lambda: benchmark_data.build_benchmarks(site, stored, definition, registry(), 5))
+        site_benchmarks(site, stored, definition, registry(), 5)  # loads what the session lacks
+        return _statements_of(lambda: site_benchmarks(site, stored, definition, registry(), 5))
 
     few, few_sent = build(small, small_own)
     many, many_sent = build(large, large_own)
@@ -237,3 +247,31 @@ def test_build_benchmarks_sends_the_same_few_queries_whatever_the_peers_and_grou
     assert max(len(item.decision.members) for item in many) == 21
     # One for the peers' attributes, one for every group's domain counts, one for every group's overall counts.
     assert len(few_sent) == len(many_sent) == 3, many_sent
+
+
+def test_an_areas_sites_against_all_other_prisons_nationally(make):
+    """group_benchmark: the North West's prisons (the subject) left out of all prisons; the rest counted."""
+    user = make.user("admin")
+    area = _peers(make, user, ["5", "5", "5"], region="North West")
+    others = _peers(make, user, ["1", "2", "2", "4", "5"], region="Wales")
+    make.submitted(make.site(region="Wales", kind="probation"), user, PERIOD, choice="1")  # another kind
+    area_ids = {item.site_id for item in area}
+    definition = latest().definition
+
+    def benchmark(group, exclude=area_ids, min_size=5):
+        return group_benchmark(exclude, group, PERIOD, definition, registry(), min_size)
+
+    national = benchmark(national_group("prison"))
+    assert national.decision.shown and national.decision.members == {item.site_id for item in others}
+    voice = national.domains["voice"]
+    assert (voice.peers, voice.median, voice.lower_quartile, voice.upper_quartile) == (5, 2, 2, 4)
+    assert voice.site_score is None and voice.site_percentile is None  # no one subject score: the distribution
+    assert national.overall is not None and national.overall.peers == 5
+    # The area's own distribution is a group by values too, with nothing left out.
+    own = benchmark(
+        PeerGroup("area", "Prisons in North West", (("kind", "prison"), ("region", "North West"))), set(), 3
+    )
+    assert own.decision.members == area_ids and own.domains["voice"].median == 5
+    # Too few: not shown, with the reason as data.
+    small = benchmark(national_group("prison"), area_ids | {others[0].site_id})
+    assert not small.decision.shown and (small.decision.reason.code, small.decision.reason.sites) == (TOO_FEW_SITES, 4)

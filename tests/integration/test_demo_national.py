@@ -12,18 +12,24 @@ from statistics import mean, median
 import pytest
 from sqlalchemy import func, select
 
-from assess.common.questionnaires import latest
 from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, DEMO_SITES, seed_demo
 from assess.demo.national import REGIONS, national_periods, seed_national
 from assess.extensions import db
 from assess.models import Answer, Assessment, AssessmentScore, DomainScore, QuestionnaireVersion, Site, User
 from assess.scoring import score_assessment
-from tests.conftest import _empty_all_tables
+from assess.services.questionnaires import latest
+from tests.conftest import _empty_all_tables as _empty_tables
 from tests.integration.helpers import main, page, text_of
 
 TODAY = date(2026, 5, 1)  # financial year 2026-27, so the data set ends with 2025-26
 QUESTIONS = 34
 DOMAINS = 12
+
+
+def _empty_all_tables(app: object) -> None:
+    """Commit what the test made (data functions only flush), then empty every table."""
+    db.session.commit()
+    _empty_tables(app)  # type: ignore[arg-type]
 
 
 def count(model: object) -> int:
@@ -274,6 +280,7 @@ def test_the_demo_governors_results_show_every_peer_group_and_a_too_small_one_sa
     HMP Orwell Sands (a women's closed prison, the only one of its function) shows why one group is hidden."""
     seed_demo(latest(), DEFAULT_DEMO_PASSWORD, TODAY)
     seed_national(latest(), TODAY)  # the default national data set
+    db.session.commit()  # as the CLI command does at its end
     client = new_client()
     response = client.post("/sign-in", data={"email": "governor@example.org", "password": DEFAULT_DEMO_PASSWORD})
     assert response.status_code == 302

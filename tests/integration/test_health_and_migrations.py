@@ -194,10 +194,10 @@ def test_app_refuses_to_start_with_an_empty_questionnaire_folder(tmp_path):
 
 def _record_use_of_the_published_version(url: str) -> None:
     """A database upgraded to head, with sui-maturity 1.0 recorded as used by a draft."""
-    from assess.common.questionnaires import latest
     from assess.data.assessments import start_or_continue_assessment
     from assess.data.sites import get_site_by_code, upsert_sites
     from assess.data.users import create_or_update_user
+    from assess.services.questionnaires import latest
 
     with app_on(url) as app, app.app_context():
         upgrade()
@@ -207,6 +207,7 @@ def _record_use_of_the_published_version(url: str) -> None:
         user = create_or_update_user("hash@example.org", "Hash Person", "governor", "correct-Horse-battery-42",
                                      [site])
         start_or_continue_assessment(site, "2026-27", latest(), user)
+        db.session.commit()
         db.session.remove()
 
 

@@ -27,8 +27,8 @@ def test_submitting_stores_overall_and_domain_scores(make):
     for question in first_domain.questions:
         answers[question.id] = "5"
     save_answers(assessment, answers, {}, user)
-    result = score_assessment(make.questionnaire().definition, assessment.answer_map())
-    submit_assessment(assessment, user, result)
+    result = submit_assessment(assessment, user, lambda given: score_assessment(make.questionnaire().definition, given))
+    db.session.commit()
 
     stored = db.session.get(AssessmentScore, assessment.id)
     assert stored is not None

@@ -4,12 +4,14 @@ Benchmarks are built by hand for the mini questionnaire (domains alpha and beta,
 no database. Worked numbers:
   alpha: your score 2.7; quartiles 1.75 -> "1.8", 3.125 -> "3.1"; median 2.25 -> "2.3" (half up);
          percentile rank 62.5 -> "63rd"; 6 peers at levels 0:0 1:1 2:2 3:2 4:1 5:0.
-  beta:  suppressed (too few peers), so "Not shown" with the reason and never plotted.
+  beta:  suppressed (3 peers with a score, fewer than 5), so "Not shown" with the reason and never plotted.
+The subject is "HMP Fellwater": it names the site's scores wherever "your score" was said before.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from decimal import Decimal
@@ -19,12 +21,14 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from assess.benchmarking import OVERALL, GroupBenchmark, GroupDecision, Summary, summarise
+from assess.benchmarking import OVERALL, TOO_FEW_SITES, GroupBenchmark, GroupDecision, NotShown, Summary, summarise
 from assess.charts import (
     NOT_SHOWN,
     PRINT_WRAP_AT,
     Chart,
     Row,
+    Series,
+    SeriesStyle,
     Table,
     TrendPoint,
     benchmark_charts,
@@ -37,18 +41,20 @@ from assess.charts import (
     radar_chart,
     range_chart,
     score_text,
+    too_few_scored,
     trend_chart,
     trend_charts,
     trend_table,
 )
 from assess.charts.benchmark import NO_FIGURES, NOT_COMPARED, count_step
-from assess.charts.style import FONT_FAMILY, LEVEL_COLOURS, QUARTILE_COLOUR, SITE_COLOUR, label_colour, wrap
+from assess.charts.style import FONT_FAMILY, LEVEL_COLOURS, ORANGE, QUARTILE_COLOUR, SITE_COLOUR, label_colour, wrap
 from assess.questionnaire.loader import load_file
 from assess.questionnaire.schema import Questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "questionnaires" / "mini" / "1.0.yaml"
 
+SUBJECT = "HMP Fellwater"
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 TOO_FEW = (
     "Only 3 sites in this group have a score here. Figures are shown for at least 5, so that no site's result "
@@ -140,13 +146,13 @@ OVERALL_SUMMARY = summary(
 
 
 def decision(shown: bool = True) -> GroupDecision:
-    reason = None if shown else "Only 2 other sites in this group submitted an assessment for the period."
+    reason = None if shown else NotShown(TOO_FEW_SITES, 2, 5)
     return GroupDecision("national", "All prisons", frozenset(range(1, 7)), shown, reason)
 
 
 def benchmark(
     domains: dict[str, Summary] | None = None,
-    suppressed: dict[str, str] | None = None,
+    suppressed: dict[str, int] | None = None,
     overall: Summary | None = OVERALL_SUMMARY,
     uncompared: tuple[str, ...] = (),
 ) -> GroupBenchmark:
@@ -157,7 +163,8 @@ def benchmark(
         uncompared_domains=uncompared,
         overall=overall,
         domains={"alpha": ALPHA} if domains is None else domains,
-        suppressed_domains={"beta": TOO_FEW} if suppressed is None else suppressed,
+        suppressed_domains={"beta": 3} if suppressed is None else suppressed,
+        min_size=5,
     )
 
 
@@ -243,10 +250,10 @@ def test_long_titles_wrap_for_axes() -> None:
 
 def test_radar_plots_your_scores_and_the_median_as_closed_shapes(mini: Questionnaire) -> None:
     both = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
-    chart = radar_chart(mini, both)
+    chart = radar_chart(mini, both, subject=SUBJECT)
     site, median = chart.figure.data
     assert isinstance(site, go.Scatterpolar) and isinstance(median, go.Scatterpolar)
-    assert (site.name, median.name) == ("Your score", "Peer median")
+    assert (site.name, median.name) == (SUBJECT, "Peer median")
     assert list(site.theta) == ["Alpha", "Beta", "Alpha"]  # questionnaire order, closed
     assert list(site.r) == [2.7, 2.1, 2.7]
     assert list(median.theta) == ["Alpha", "Beta", "Alpha"]
@@ -262,21 +269,21 @@ def test_radar_plots_your_scores_and_the_median_as_closed_shapes(mini: Questionn
 
 
 def test_radar_table_holds_the_same_numbers(mini: Questionnaire) -> None:
-    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     site, median = chart.figure.data
     table = chart.table
-    assert table.headers == ("Area", "Your score", "Peer median", "Peers")
+    assert table.headers == ("Area", SUBJECT, "Peer median", "Peers")
     assert [row.label for row in table.rows] == ["Alpha", "Beta"]
     assert table.rows[0].values == ("2.7", "2.3", "6")
     for index, row in enumerate(table.rows):
         mine, theirs, peers = numbers(row)
         assert (site.r[index], median.r[index]) == (mine, theirs)
         assert f"({int(peers)} peers)" in median.hovertext[index]
-        assert f"Your score: {row.values[0]}" in site.hovertext[index]
+        assert f"{SUBJECT}: {row.values[0]}" in site.hovertext[index]
 
 
 def test_radar_leaves_out_suppressed_domains_and_says_why(mini: Questionnaire) -> None:
-    chart = radar_chart(mini, benchmark())
+    chart = radar_chart(mini, benchmark(), subject=SUBJECT)
     site, median = chart.figure.data
     assert list(site.theta) == ["Alpha", "Alpha"]
     assert list(median.r) == [2.3, 2.3]
@@ -288,10 +295,10 @@ def test_radar_leaves_out_suppressed_domains_and_says_why(mini: Questionnaire) -
 
 
 def test_radar_description_counts_areas_above_and_below_the_median(mini: Questionnaire) -> None:
-    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    chart = radar_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     assert chart.description == (
-        "Your score and the median score of peers in ‘All prisons’ in each of 2 areas: your score is above "
-        "the median in 1 area, level with it in 0 and below it in 1."
+        "The scores of HMP Fellwater and the median score of peers in ‘All prisons’ in each of 2 areas: "
+        "HMP Fellwater is above the median in 1 area, level with it in 0 and below it in 1."
     )
     assert chart.figure.layout.meta == chart.description
 
@@ -300,12 +307,12 @@ def test_radar_description_counts_areas_above_and_below_the_median(mini: Questio
 
 
 def test_range_chart_marks_your_score_over_the_interquartile_range(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     quartiles, median, site = chart.figure.data
     assert [trace.name for trace in chart.figure.data] == [
         "Middle half of peers (lower to upper quartile)",
         "Peer median",
-        "Your score",
+        SUBJECT,
     ]
     assert quartiles.orientation == "h"
     assert list(quartiles.y) == list(median.y) == list(site.y) == ["Alpha", "Beta"]
@@ -327,16 +334,16 @@ def test_range_chart_marks_your_score_over_the_interquartile_range(mini: Questio
 
 
 def test_range_table_holds_the_same_numbers(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     quartiles, median, site = chart.figure.data
     table = chart.table
     assert table.headers == (
         "Area",
-        "Your score",
+        SUBJECT,
         "Lower quartile",
         "Median",
         "Upper quartile",
-        "Your percentile rank",
+        "Percentile rank of HMP Fellwater",
     )
     assert table.rows[0].values == ("2.7", "1.8", "2.3", "3.1", "63rd")
     assert table.rows[1].values == ("2.1", "2.5", "3.0", "3.5", "14th")
@@ -350,7 +357,7 @@ def test_range_table_holds_the_same_numbers(mini: Questionnaire) -> None:
 
 
 def test_range_chart_with_a_suppressed_domain(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark())
+    chart = range_chart(mini, benchmark(), subject=SUBJECT)
     assert [list(trace.y) for trace in chart.figure.data] == [["Alpha"]] * 3
     assert chart.table.row("Beta").not_shown == TOO_FEW
     assert chart.table.row("Alpha").shown
@@ -366,18 +373,19 @@ def test_range_chart_when_the_site_has_no_score_in_a_domain(mini: Questionnaire)
         site_score=None,
         site_percentile=None,
     )
-    chart = range_chart(mini, benchmark({"alpha": unscored}))
+    chart = range_chart(mini, benchmark({"alpha": unscored}), subject=SUBJECT)
     site = chart.figure.data[2]
     assert list(site.x) == [None]
     assert chart.table.row("Alpha").values == ("No score", "1.0", "2.0", "3.0", "No score")
-    assert "you have no score in these areas" in chart.description
+    assert "HMP Fellwater has no score in these areas" in chart.description
 
 
 def test_range_description(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    chart = range_chart(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     assert chart.description == (
-        "Your score in each of 2 areas against the middle half of peers in ‘All prisons’ (from the lower to the "
-        "upper quartile): your score is above the middle half in 0 areas, within it in 1 and below it in 1."
+        "The score of HMP Fellwater in each of 2 areas against the middle half of peers in ‘All prisons’ (from "
+        "the lower to the upper quartile): HMP Fellwater is above the middle half in 0 areas, within it in 1 and "
+        "below it in 1."
     )
 
 
@@ -424,8 +432,11 @@ def test_level_table_holds_the_same_numbers(mini: Questionnaire) -> None:
 
 
 def test_level_distribution_lists_suppressed_domains_and_overall(mini: Questionnaire) -> None:
-    reason = "Only 4 sites in this group have a score here. Figures are shown for at least 5."
-    chart = level_distribution_chart(mini, benchmark(overall=None, suppressed={"beta": TOO_FEW, OVERALL: reason}))
+    reason = (
+        "Only 4 sites in this group have a score here. Figures are shown for at least 5, so that no site's result "
+        "can be worked out."
+    )
+    chart = level_distribution_chart(mini, benchmark(overall=None, suppressed={"beta": 3, OVERALL: 4}))
     assert all(list(trace.y) == ["Alpha"] for trace in chart.figure.data)
     assert chart.table.row("Overall").not_shown == reason
     assert chart.table.row("Beta").not_shown == TOO_FEW
@@ -450,16 +461,25 @@ def test_count_labels_contrast_with_their_bars() -> None:
 
 
 def test_domains_not_compared_across_versions_say_so(mini: Questionnaire) -> None:
-    chart = radar_chart(mini, benchmark(suppressed={}, uncompared=("beta",)))
+    chart = radar_chart(mini, benchmark(suppressed={}, uncompared=("beta",)), subject=SUBJECT)
     assert chart.table.row("Beta").not_shown == NOT_COMPARED
 
 
 def test_a_domain_with_no_figures_and_no_reason_still_says_why(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark(suppressed={}))
+    chart = range_chart(mini, benchmark(suppressed={}), subject=SUBJECT)
     assert chart.table.row("Beta").not_shown == NO_FIGURES
 
 
-@pytest.mark.parametrize("build", [radar_chart, range_chart, level_distribution_chart, benchmark_charts])
+@pytest.mark.parametrize(
+    "build",
+    [
+        functools.partial(radar_chart, subject=SUBJECT),
+        functools.partial(range_chart, subject=SUBJECT),
+        level_distribution_chart,
+        functools.partial(benchmark_charts, subject=SUBJECT),
+    ],
+    ids=["radar", "range", "levels", "all"],
+)
 def test_no_chart_for_a_group_that_disclosure_control_hides(mini: Questionnaire, build: object) -> None:
     hidden = benchmark()
     hidden.decision = decision(shown=False)
@@ -468,7 +488,7 @@ def test_no_chart_for_a_group_that_disclosure_control_hides(mini: Questionnaire,
 
 
 def test_no_domain_shown_gives_a_table_only(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark({}, suppressed={"alpha": TOO_FEW, "beta": TOO_FEW}))
+    chart = range_chart(mini, benchmark({}, suppressed={"alpha": 3, "beta": 3}), subject=SUBJECT)
     assert not chart.has_figures
     assert all(len(trace.y) == 0 for trace in chart.figure.data)
     assert chart.description == "No area has enough peer figures in ‘All prisons’ to show."
@@ -478,7 +498,7 @@ def test_no_domain_shown_gives_a_table_only(mini: Questionnaire) -> None:
 
 
 def test_benchmark_charts_leave_out_the_radar_below_three_domains(mini: Questionnaire) -> None:
-    charts = benchmark_charts(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}))
+    charts = benchmark_charts(mini, benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={}), subject=SUBJECT)
     assert [chart.id for chart in charts] == ["range", "levels"]
     three = with_domains(mini, ("gamma", "Gamma"))
     gamma = summary(
@@ -490,7 +510,9 @@ def test_benchmark_charts_leave_out_the_radar_below_three_domains(mini: Question
         site_score=Fraction(1),
         site_percentile=Fraction(50),
     )
-    charts = benchmark_charts(three, benchmark({"alpha": ALPHA, "beta": BETA, "gamma": gamma}, suppressed={}))
+    charts = benchmark_charts(
+        three, benchmark({"alpha": ALPHA, "beta": BETA, "gamma": gamma}, suppressed={}), subject=SUBJECT
+    )
     assert [chart.id for chart in charts] == ["range", "radar", "levels"]
     assert all(isinstance(chart, Chart) and chart.title and chart.description for chart in charts)
 
@@ -501,14 +523,14 @@ def test_print_wrapping_gives_fewer_lines_per_title_and_shorter_charts(mini: Que
     long = "Partnerships with the voluntary sector and lived-experience organisations"
     titled = retitled(mini, "beta", long)
     data = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
-    for build in (range_chart, level_distribution_chart):
+    for build in (functools.partial(range_chart, subject=SUBJECT), level_distribution_chart):
         screen, paper = build(titled, data), build(titled, data, wrap_at=PRINT_WRAP_AT)
         screen_label = [label for label in screen.figure.data[0].y if "Partnerships" in label][0]
         paper_label = [label for label in paper.figure.data[0].y if "Partnerships" in label][0]
-        assert screen_label.count("<br>") == 3 and paper_label.count("<br>") == 1, build.__name__
-        assert paper.figure.layout.height < screen.figure.layout.height, build.__name__
+        assert screen_label.count("<br>") == 3 and paper_label.count("<br>") == 1, build
+        assert paper.figure.layout.height < screen.figure.layout.height, build
         assert paper.table == screen.table  # the same numbers either way
-    charts = benchmark_charts(titled, data, wrap_at=PRINT_WRAP_AT)
+    charts = benchmark_charts(titled, data, wrap_at=PRINT_WRAP_AT, subject=SUBJECT)
     assert all(label.count("<br>") <= 1 for chart in charts for label in chart.figure.data[0].y)
 
 
@@ -516,7 +538,7 @@ def test_benchmark_charts_from_summarise(mini: Questionnaire) -> None:
     """The same charts from statistics worked out by assess.benchmarking (scores in hundredths)."""
     values = [level.value for level in mini.levels]
     alpha = summarise("alpha", {150: 2, 220: 3, 310: 1}, {1: 2, 2: 3, 3: 1}, 270, 2, values)
-    charts = benchmark_charts(mini, benchmark({"alpha": alpha}))
+    charts = benchmark_charts(mini, benchmark({"alpha": alpha}), subject=SUBJECT)
     range_ = charts[0]
     assert range_.table.row("Alpha").values == ("2.7", "1.7", "2.2", "2.2", "83rd")
     assert list(range_.figure.data[1].x) == [2.2]
@@ -532,7 +554,7 @@ POINTS = [
 
 
 def test_trend_puts_periods_in_order_as_categories(mini: Questionnaire) -> None:
-    chart = trend_chart(mini, POINTS)
+    chart = trend_chart(mini, POINTS, subject=SUBJECT)
     (line,) = chart.figure.data
     assert list(line.x) == ["2024-25", "2025-26", "2026-27"]
     assert list(line.y) == [1.8, None, 2.7]
@@ -545,20 +567,20 @@ def test_trend_puts_periods_in_order_as_categories(mini: Questionnaire) -> None:
     assert layout.yaxis.title.text == "Score (0 to 5)"
     assert layout.yaxis.title.standoff >= 10  # clear of the level names (it overlapped them without)
     assert list(layout.yaxis.ticktext) == LEVEL_NAMES
-    assert chart.table.headers == ("Year", "Overall score")
+    assert chart.table.headers == ("Year", SUBJECT)
     assert [tuple(row) for row in chart.table.rows] == [
         ("2024-25", "1.8"),
         ("2025-26", "No score"),
         ("2026-27", "2.7"),
     ]
     assert chart.description == (
-        "Your overall score in each year from 2024-25 to 2026-27: 1.8 in 2024-25, no score in 2025-26 "
-        "and 2.7 in 2026-27."
+        "The overall score of HMP Fellwater in each year from 2024-25 to 2026-27: 1.8 in 2024-25, no score in "
+        "2025-26 and 2.7 in 2026-27."
     )
 
 
 def test_domain_trend_is_one_small_chart_per_domain(mini: Questionnaire) -> None:
-    chart = domain_trend_chart(mini, POINTS)
+    chart = domain_trend_chart(mini, POINTS, subject=SUBJECT)
     alpha, beta = chart.figure.data
     assert (alpha.name, beta.name) == ("Alpha", "Beta")
     assert list(alpha.x) == list(beta.x) == ["2024-25", "2025-26", "2026-27"]
@@ -577,12 +599,15 @@ def test_domain_trend_is_one_small_chart_per_domain(mini: Questionnaire) -> None
     assert [tuple(row) for row in table.rows] == [("Alpha", "2.0", "0.5", "3.0"), ("Beta", "1.6", "No score", "2.5")]
     for trace, row in zip(chart.figure.data, table.rows, strict=True):
         assert list(trace.y) == [None if value == "No score" else float(value) for value in row.values]
-    assert chart.description.endswith("from your first score to your latest, 2 rose, 0 fell and 0 stayed the same.")
+    assert chart.description == (
+        "The score of HMP Fellwater in each of 2 areas in each year from 2024-25 to 2026-27, one small chart per "
+        "area: from its first score to its latest, 2 rose, 0 fell and 0 stayed the same."
+    )
 
 
 def test_domain_trend_panels_fill_rows_of_three(mini: Questionnaire) -> None:
     many = with_domains(mini, ("gamma", "Gamma"), ("delta", "Delta"))
-    chart = domain_trend_chart(many, POINTS)
+    chart = domain_trend_chart(many, POINTS, subject=SUBJECT)
     assert [trace.name for trace in chart.figure.data] == ["Alpha", "Beta", "Gamma", "Delta"]
     assert [trace.xaxis for trace in chart.figure.data] == ["x", "x2", "x3", "x4"]
     layout = chart.figure.layout
@@ -591,7 +616,7 @@ def test_domain_trend_panels_fill_rows_of_three(mini: Questionnaire) -> None:
 
 
 def test_trend_table_has_every_number_for_the_download(mini: Questionnaire) -> None:
-    table = trend_table(mini, POINTS)
+    table = trend_table(mini, POINTS, subject=SUBJECT)
     assert parse_csv(table) == [
         ["Year", "Overall", "Alpha", "Beta"],
         ["2024-25", "1.8", "2.0", "1.6"],
@@ -601,32 +626,34 @@ def test_trend_table_has_every_number_for_the_download(mini: Questionnaire) -> N
 
 
 def test_trend_charts(mini: Questionnaire) -> None:
-    assert [chart.id for chart in trend_charts(mini, POINTS)] == ["trend", "domain-trend"]
-    assert trend_charts(mini, []) == []
-    empty = trend_chart(mini, [])
+    assert [chart.id for chart in trend_charts(mini, POINTS, subject=SUBJECT)] == ["trend", "domain-trend"]
+    assert trend_charts(mini, [], subject=SUBJECT) == []
+    empty = trend_chart(mini, [], subject=SUBJECT)
     assert not empty.has_figures
-    assert empty.description == "You have no submitted assessments yet, so there is no trend to show."
+    assert empty.description == "HMP Fellwater has no submitted assessments yet, so there is no trend to show."
 
 
 def test_one_trend_point(mini: Questionnaire) -> None:
-    chart = trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))])
-    assert chart.description == "Your overall score: 2.7 in 2026-27."
-    assert domain_trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))]).table.rows[0].values == ("No score",)
+    chart = trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))], subject=SUBJECT)
+    assert chart.description == "The overall score of HMP Fellwater: 2.7 in 2026-27."
+    assert domain_trend_chart(mini, [TrendPoint("2026-27", Fraction(27, 10))], subject=SUBJECT).table.rows[
+        0
+    ].values == ("No score",)
 
 
 def test_two_points_for_one_period_are_refused(mini: Questionnaire) -> None:
     with pytest.raises(ValueError, match="2026-27"):
-        trend_chart(mini, [TrendPoint("2026-27", Fraction(1)), TrendPoint("2026-27", Fraction(2))])
+        trend_chart(mini, [TrendPoint("2026-27", Fraction(1)), TrendPoint("2026-27", Fraction(2))], subject=SUBJECT)
 
 
 # -- Tables and CSV -------------------------------------------------------------------------------------------
 
 
 def test_csv_parses_back_with_a_header_row_and_the_reason(mini: Questionnaire) -> None:
-    chart = range_chart(mini, benchmark())
+    chart = range_chart(mini, benchmark(), subject=SUBJECT)
     rows = parse_csv(chart.table)
     assert rows == [
-        ["Area", "Your score", "Lower quartile", "Median", "Upper quartile", "Your percentile rank"],
+        ["Area", SUBJECT, "Lower quartile", "Median", "Upper quartile", "Percentile rank of HMP Fellwater"],
         ["Alpha", "2.7", "1.8", "2.3", "3.1", "63rd"],
         ["Beta", f"Not shown. {TOO_FEW}", "", "", "", ""],
     ]
@@ -634,7 +661,7 @@ def test_csv_parses_back_with_a_header_row_and_the_reason(mini: Questionnaire) -
 
 
 def test_csv_cells_are_never_spreadsheet_formulas(mini: Questionnaire) -> None:
-    chart = radar_chart(retitled(mini, "alpha", "=HYPERLINK(1)"), benchmark())
+    chart = radar_chart(retitled(mini, "alpha", "=HYPERLINK(1)"), benchmark(), subject=SUBJECT)
     assert parse_csv(chart.table)[1][0] == "'=HYPERLINK(1)"
     assert chart.table.rows[0].label == "=HYPERLINK(1)"  # the page shows it as written
 
@@ -658,11 +685,11 @@ def test_rows_iterate_as_cells() -> None:
 
 def all_charts(questionnaire: Questionnaire, group: GroupBenchmark) -> list[Chart]:
     return [
-        radar_chart(questionnaire, group),
-        range_chart(questionnaire, group),
+        radar_chart(questionnaire, group, subject=SUBJECT),
+        range_chart(questionnaire, group, subject=SUBJECT),
         level_distribution_chart(questionnaire, group),
-        trend_chart(questionnaire, POINTS),
-        domain_trend_chart(questionnaire, POINTS),
+        trend_chart(questionnaire, POINTS, subject=SUBJECT),
+        domain_trend_chart(questionnaire, POINTS, subject=SUBJECT),
     ]
 
 
@@ -679,6 +706,72 @@ def test_every_figure_is_described_and_readable(mini: Questionnaire) -> None:
         assert chart.table.caption.startswith(chart.title)
         for trace in chart.figure.data:
             assert trace.hovertemplate == "%{hovertext}<extra></extra>"
+
+
+def test_the_subject_is_named_in_titles_legends_hover_text_and_tables(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    radar = radar_chart(mini, group, subject="North West")
+    range_ = range_chart(mini, group, subject="North West")
+    trend = trend_chart(mini, POINTS, subject="North West")
+    assert radar.title == "Scores of North West and the peer median in each area"
+    assert range_.title == "Score of North West and the middle half of peers in each area"
+    assert trend.title == "Overall score of North West by year"
+    assert domain_trend_chart(mini, POINTS, subject="North West").title == "Score of North West in each area by year"
+    assert trend_table(mini, POINTS, subject="North West").caption == "Scores of North West by year"
+    for chart in (radar, range_):
+        assert chart.table.caption == f"{chart.title}: All prisons"
+        assert "North West" in chart.table.headers
+        assert "North West" in [trace.name for trace in chart.figure.data]
+        assert "North West is above" in chart.description
+    assert range_.table.headers[-1] == "Percentile rank of North West"
+    assert range_.figure.data[2].hovertext[0] == "Alpha<br>North West: 2.7 (63rd percentile)"
+    assert radar.figure.data[1].hovertext[0] == "Alpha<br>Peer median: 2.3 (6 peers)"
+    assert trend.figure.data[0].hovertext[0] == "2024-25<br>North West: 1.8"
+    assert trend.table.headers == ("Year", "North West")
+    # Shown as written: escaped for plotly, never markup, and as written in the table.
+    odd = range_chart(mini, group, subject="HMP & YOI <b>")
+    assert odd.figure.data[2].name == "HMP &amp; YOI &lt;b&gt;"
+    assert odd.figure.layout.title.text == "Score of HMP &amp; YOI &lt;b&gt; and the middle half of peers in each area"
+    assert odd.table.headers[1] == "HMP & YOI <b>"
+
+
+TARGET = Series("Target", {"alpha": Fraction(3), "beta": Fraction(7, 2)}, SeriesStyle(ORANGE, "square", "dot"))
+
+
+def test_a_third_series_is_one_more_trace_and_one_more_column(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    radar = radar_chart(mini, group, subject=SUBJECT, extra_series=[TARGET])
+    assert [trace.name for trace in radar.figure.data] == [SUBJECT, "Target", "Peer median"]
+    assert list(radar.figure.data[1].r) == [3.0, 3.5, 3.0]
+    assert radar.figure.data[1].marker.symbol == "square" and radar.figure.data[1].line.dash == "dot"
+    assert radar.table.headers == ("Area", SUBJECT, "Target", "Peer median", "Peers")
+    assert radar.table.row("Beta").values == ("2.1", "3.5", "3.0", "7")
+    assert radar.figure.layout.showlegend and radar.figure.data[1].fill is None  # only the subject's is filled
+
+    range_ = range_chart(mini, group, subject=SUBJECT, extra_series=[TARGET])
+    assert [trace.name for trace in range_.figure.data][1:] == ["Peer median", SUBJECT, "Target"]
+    assert list(range_.figure.data[3].x) == [3.0, 3.5]
+    assert range_.figure.data[3].hovertext[1] == "Beta<br>Target: 3.5"
+    assert range_.table.headers[:3] == ("Area", SUBJECT, "Target")
+    for index, row in enumerate(range_.table.rows):
+        assert numbers(row)[1] == range_.figure.data[3].x[index]
+
+    by_year = Series("Target", {"2024-25": Fraction(2), "2026-27": Fraction(3)}, SeriesStyle(ORANGE, "square", "dot"))
+    trend = trend_chart(mini, POINTS, subject=SUBJECT, extra_series=[by_year])
+    assert [trace.name for trace in trend.figure.data] == [SUBJECT, "Target"]
+    assert list(trend.figure.data[1].y) == [2.0, None, 3.0]
+    assert trend.table.headers == ("Year", SUBJECT, "Target")
+    assert [row.values for row in trend.table.rows] == [("1.8", "2.0"), ("No score", "No score"), ("2.7", "3.0")]
+    assert trend.figure.layout.showlegend and all(trace.showlegend for trace in trend.figure.data)
+    assert not trend_chart(mini, POINTS, subject=SUBJECT).figure.layout.showlegend  # one line needs no key
+
+    charts = benchmark_charts(mini, group, subject=SUBJECT, extra_series=[TARGET])
+    assert charts[0].table == range_.table
+
+
+def test_held_back_areas_say_how_many_peers_have_a_score() -> None:
+    assert too_few_scored(3, 5) == TOO_FEW
+    assert too_few_scored(1, 5).startswith("Only 1 site in this group has a score here.")
 
 
 def test_benchmark_figures_name_the_group(mini: Questionnaire) -> None:
@@ -700,7 +793,7 @@ def test_colours_are_okabe_ito(mini: Questionnaire) -> None:
 
 def test_titles_are_shown_as_written_not_as_markup(mini: Questionnaire) -> None:
     odd = retitled(mini, "alpha", "A & <b>B</b></script>")
-    chart = range_chart(odd, benchmark())
+    chart = range_chart(odd, benchmark(), subject=SUBJECT)
     assert list(chart.figure.data[2].y) == ["A &amp; &lt;b&gt;B&lt;/b&gt;&lt;/script&gt;"]
     assert chart.table.rows[0].label == "A & <b>B</b></script>"
     text = figure_json(chart.figure)
@@ -716,7 +809,10 @@ def test_same_input_same_json(mini: Questionnaire) -> None:
     points = [TrendPoint(p.period, p.overall, dict(reversed(list(p.domains.items())))) for p in reversed(POINTS)]
     first = [figure_json(chart.figure) for chart in all_charts(mini, group)]
     second = [chart.json() for chart in all_charts(mini, reordered)[:3]]
-    second += [figure_json(trend_chart(mini, points).figure), figure_json(domain_trend_chart(mini, points).figure)]
+    second += [
+        figure_json(trend_chart(mini, points, subject=SUBJECT).figure),
+        figure_json(domain_trend_chart(mini, points, subject=SUBJECT).figure),
+    ]
     assert first == second
     assert [chart.table for chart in all_charts(mini, group)] == [chart.table for chart in all_charts(mini, group)]
     for text in first:

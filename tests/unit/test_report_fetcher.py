@@ -15,7 +15,7 @@ from assess.pdf import cache
 from assess.pdf import render as pdf
 from assess.pdf.fetcher import STATIC_FOLDER, StaticOnlyFetcher, URLRefused, parse_data_url, static_path
 from assess.pdf.svg import PDF_FONT_FAMILY, tidy_svg
-from assess.reports.build import ALL_GROUPS, choose_groups
+from assess.services.results import ALL_GROUPS, AssessmentResults
 from tests.conftest import nothing_connected
 
 # -- data: URLs ---------------------------------------------------------------------------------------------
@@ -244,6 +244,12 @@ def test_a_full_disk_does_not_stop_the_download(tmp_path):
 
 def group(group_id: str, shown: bool = True) -> GroupBenchmark:
     return GroupBenchmark(GroupDecision(group_id, group_id.title(), frozenset({1, 2, 3, 4, 5}), shown))
+
+
+def choose_groups(groups, chosen):  # type: ignore[no-untyped-def]
+    """The groups whose charts the report holds: AssessmentResults.groups, which the results page shares."""
+    results = AssessmentResults(None, None, "", None, {}, None, groups, 5)  # type: ignore[arg-type]
+    return results.groups(chosen)
 
 
 def test_the_chosen_group_as_on_the_results_page_or_all():

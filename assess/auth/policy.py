@@ -1,0 +1,80 @@
+"""The access policy: which sites each audience may see. One rule per audience, each a function from a
+person to a Scope; a person with several roles sees the union. Nothing else in the app decides scope:
+the object loaders (assess.auth.loaders) and every list of sites ask this module.
+
+Pure: no database, no Flask. The inspector's rule (their remit) and the commissioner's (their areas)
+arrive with their issues, each as one function here plus its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class SiteLike(Protocol):
+    id: int
+    kind: str
+    nation: str
+
+
+class PersonLike(Protocol):
+    @property
+    def roles(self) -> list: ...  # type: ignore[type-arg]
+
+    @property
+    def sites(self) -> list: ...  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The sites a person may see: every site, or those with these ids."""
+
+    all_sites: bool = False
+    site_ids: frozenset[int] = frozenset()
+
+    def allows(self, site: SiteLike) -> bool:
+        return self.all_sites or site.id in self.site_ids
+
+    def __or__(self, other: Scope) -> Scope:
+        return Scope(self.all_sites or other.all_sites, self.site_ids | other.site_ids)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.all_sites and not self.site_ids
+
+
+NOTHING = Scope()
+
+
+def governor_scope(person: PersonLike) -> Scope:
+    """A governor or probation manager sees the sites their account is linked to."""
+    return Scope(site_ids=frozenset(site.id for site in person.sites))
+
+
+def admin_scope(person: PersonLike) -> Scope:
+    """An administrator sees every site."""
+    return Scope(all_sites=True)
+
+
+RULES: dict[str, Callable[[PersonLike], Scope]] = {
+    "governor": governor_scope,
+    "admin": admin_scope,
+}
+
+
+def scope_for(person: PersonLike | None) -> Scope:
+    """The union of the rules of the person's roles; nothing for a role without a rule yet, or nobody."""
+    if person is None or not getattr(person, "is_authenticated", True):
+        return NOTHING
+    scope = NOTHING
+    for role in person.roles:
+        rule = RULES.get(role.name)
+        if rule is not None:
+            scope = scope | rule(person)
+    return scope
+
+
+def can_view_site(person: PersonLike | None, site: SiteLike) -> bool:
+    return scope_for(person).allows(site)
