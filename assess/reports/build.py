@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 REPORT_FILES = ("report.html", "report.css")
 # Templates of the app's that report.html imports (a change to them is a change to the report).
-SHARED_TEMPLATES = (Path(__file__).resolve().parent.parent / "templates" / "macros" / "benchmarks.html",)
+SHARED_TEMPLATES = tuple(
+    Path(__file__).resolve().parent.parent / "templates" / "macros" / name
+    for name in ("benchmarks.html", "charts.html", "levels.html")
+)
 DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (config: REPORT_TIME_LIMIT)
 
 
