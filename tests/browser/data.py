@@ -30,6 +30,19 @@ class Seed:
         return next(domain for domain in self.domains if domain["id"] == domain_id)
 
 
+# A site that only the two governors below may see: they work on its draft at the same moment.
+SHARED = {
+    "code": "TSH",
+    "name": "HMP Testshare",
+    "kind": "prison",
+    "nation": "England",
+    "region": "North West",
+    "category": None,
+    "function": None,
+    "population_band": None,
+}
+SHARED_GOVERNORS = (("pat.one@example.org", "Pat One"), ("lee.two@example.org", "Lee Two"))
+
 # The person each audience signs in as for the per-page checks (pages.PAGES).
 AUDIENCE_USERS = {
     "governor": "governor-b@example.org",
@@ -131,6 +144,12 @@ def seed(app: Any) -> Seed:
         upsert_sites(peers)
         for number, row in enumerate(peers):
             make.submitted(get_site_by_code(row["code"]), other_governor, previous, choice=str(1 + number % 5))
+        # A site with two governors of its own and a draft, for two people saving one area at once.
+        upsert_sites([SHARED])
+        shared_site = get_site_by_code(SHARED["code"])
+        for email, name in SHARED_GOVERNORS:
+            create_or_update_user(email, name, "governor", PASSWORD, [shared_site])
+        shared_draft = make.draft(shared_site, governor, current)
         # An assessment at a site the other governor is not linked to: a 404 for them, never a 403.
         foreign = make.draft(probation_site, governor, previous)
         placeholders = {
@@ -138,6 +157,7 @@ def seed(app: Any) -> Seed:
             "draft": str(draft.id),
             "submitted": str(submitted.id),
             "foreign": str(foreign.id),
+            "shared_draft": str(shared_draft.id),
             "domain": definition.domains[0].id,
             "last_domain": definition.domains[-1].id,
         }

@@ -32,11 +32,14 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
         "/assessments/{submitted}/results",
         "/assessments/{submitted}/results?group=national",
         "/sites/{site}/trend",
+        "/assessments/{submitted}/history",
+        "/assessments/{draft}/history",
         ("/assessments/{foreign}", 404),
     ],
     "inspector": [
         "/home",
         ("/sites", 403),
+        ("/assessments/{submitted}/history", 404),
     ],
     "commissioner": [
         "/home",
