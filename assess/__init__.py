@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     filters.register(app)
     _security_headers(app)
+    _collect_garbage_between_requests(app)
 
     from assess.cli import register as register_cli
 
@@ -142,3 +145,33 @@ def _security_headers(app: Flask) -> None:
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _collect_garbage_between_requests(app: Flask) -> None:
+    """On Python 3.11, run the cyclic garbage collector between requests, never in the middle of one.
+
+    Python 3.11 starts a collection inside whichever allocation crosses the threshold, even one made halfway
+    through storing an attribute. When SQLAlchemy commits or closes the request's session it stores attributes
+    on the InstanceState of every object loaded (expire, detach); a store that turns the state's inline
+    attribute values into a dict allocates that dict, the collection it starts frees the state's own object
+    (left in a reference cycle by the rendered template), and the object's weakref callback
+    (InstanceState._cleanup) stores attributes on that same state: the values array is then freed twice and
+    the process crashes later, anywhere (docs/segfault.md). Python 3.12 runs the collector only between
+    bytecodes (gh-97922), so there this is a no-op. Here the automatic collector is off once the process
+    serves requests, and each request's end runs the collection the thresholds call for, at a point where
+    no attribute store is in progress. CLI commands never serve a request, so they keep the automatic one."""
+    if sys.version_info >= (3, 12):
+        return
+
+    @app.before_request
+    def stop_automatic_collection() -> None:
+        gc.disable()
+
+    @app.teardown_request
+    def collect(error: BaseException | None) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if thresholds[0] == 0:  # collection switched off on purpose
+            return
+        generation = next((number for number in (2, 1, 0) if counts[number] > thresholds[number]), None)
+        if generation is not None:
+            gc.collect(generation)
