@@ -61,11 +61,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.auth.routes import bp as auth_bp
     from assess.common.routes import bp as common_bp
     from assess.governor.routes import bp as governor_bp
+    from assess.inspector.routes import bp as inspector_bp
     from assess.reports.routes import bp as reports_bp
 
     app.register_blueprint(common_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(governor_bp)
+    app.register_blueprint(inspector_bp)
     app.register_blueprint(reports_bp)
 
     from assess import unit_of_work

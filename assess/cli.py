@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from assess.admin.remit import RemitError, describe_remit, parse_remit
 from assess.admin.sites_csv import SitesCsvError, parse_sites_csv
 from assess.models.user import ROLES
 
@@ -91,8 +92,17 @@ def _recorded(getter):  # type: ignore[no-untyped-def]
 @click.option("--name", required=True, help="Full name, as shown in the service.")
 @click.option("--role", required=True, type=click.Choice(sorted(ROLES)), help="What the person does.")
 @click.option("--site", "site_codes", multiple=True, help="Site code the person answers for (repeat for more).")
+@click.option(
+    "--remit",
+    "remit_values",
+    multiple=True,
+    help="An inspector's remit: all, prison, probation, or a kind with nations, e.g. prison:England,Wales "
+    "(repeat for more).",
+)
 @unit_of_work
-def create_user_command(email: str, name: str, role: str, site_codes: tuple[str, ...]) -> None:
+def create_user_command(
+    email: str, name: str, role: str, site_codes: tuple[str, ...], remit_values: tuple[str, ...]
+) -> None:
     """Create an account (or update the one with this email). Password from ASSESS_PASSWORD or a prompt."""
     from assess.data.sites import get_site_by_code
     from assess.data.users import create_or_update_user
@@ -112,12 +122,24 @@ def create_user_command(email: str, name: str, role: str, site_codes: tuple[str,
         sites.append(site)
     if role == "governor" and not sites:
         raise click.UsageError("--site: a governor must be linked to at least one site")
+    try:
+        remit = parse_remit(remit_values)
+    except RemitError as exc:
+        raise click.UsageError(f"--remit: {exc}") from None
+    if role == "inspector" and not remit:
+        raise click.UsageError("--remit: an inspector needs a remit, for example --remit prison:England,Wales")
+    if remit and role != "inspector":
+        raise click.UsageError("--remit: only an inspector has a remit")
     password = os.environ.get("ASSESS_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     problems, password = security.password_util.validate(password, True, email=email, name=name)
     if problems:
         raise click.UsageError("password refused: " + " ".join(str(problem) for problem in problems))
-    user = create_or_update_user(email, name.strip(), role, password, sites)
-    click.echo(f"Saved {user.email} ({role}{', sites: ' + ', '.join(s.code for s in sites) if sites else ''}).")
+    user = create_or_update_user(email, name.strip(), role, password, sites, remit=remit)
+    covers = "; ".join(describe_remit(remit))
+    click.echo(
+        f"Saved {user.email} ({role}{', sites: ' + ', '.join(s.code for s in sites) if sites else ''}"
+        f"{', remit: ' + covers if covers else ''})."
+    )
 
 
 @sites_cli.command("import")

@@ -120,7 +120,12 @@ class Factory:
         number = self._next()
         email = fields.get("email", f"person{number}@example.org")
         user = create_or_update_user(
-            email, fields.get("name", f"Person {number}"), role, fields.get("password", PASSWORD), list(sites)
+            email,
+            fields.get("name", f"Person {number}"),
+            role,
+            fields.get("password", PASSWORD),
+            list(sites),
+            remit=fields.get("remit", ()),
         )
         _commit()
         return user

@@ -2,8 +2,8 @@
 person to a Scope; a person with several roles sees the union. Nothing else in the app decides scope:
 the object loaders (assess.auth.loaders) and every list of sites ask this module.
 
-Pure: no database, no Flask. The inspector's rule (their remit) and the commissioner's (their areas)
-arrive with their issues, each as one function here plus its tests.
+Pure: no database, no Flask. The commissioner's rule (their areas) arrives with its issue, as one
+function here plus its tests.
 """
 
 from __future__ import annotations
@@ -26,23 +26,32 @@ class PersonLike(Protocol):
     @property
     def sites(self) -> list: ...  # type: ignore[type-arg]
 
+    @property
+    def remits(self) -> list: ...  # type: ignore[type-arg]
+
 
 @dataclass(frozen=True)
 class Scope:
-    """The sites a person may see: every site, or those with these ids."""
+    """The sites a person may see: every site; or those with these ids, and those of these (kind, nation)
+    pairs."""
 
     all_sites: bool = False
     site_ids: frozenset[int] = frozenset()
+    kinds_nations: frozenset[tuple[str, str]] = frozenset()
 
     def allows(self, site: SiteLike) -> bool:
-        return self.all_sites or site.id in self.site_ids
+        return self.all_sites or site.id in self.site_ids or (site.kind, site.nation) in self.kinds_nations
 
     def __or__(self, other: Scope) -> Scope:
-        return Scope(self.all_sites or other.all_sites, self.site_ids | other.site_ids)
+        return Scope(
+            self.all_sites or other.all_sites,
+            self.site_ids | other.site_ids,
+            self.kinds_nations | other.kinds_nations,
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not self.all_sites and not self.site_ids
+        return not self.all_sites and not self.site_ids and not self.kinds_nations
 
 
 NOTHING = Scope()
@@ -53,6 +62,11 @@ def governor_scope(person: PersonLike) -> Scope:
     return Scope(site_ids=frozenset(site.id for site in person.sites))
 
 
+def inspector_scope(person: PersonLike) -> Scope:
+    """An inspector sees the sites inside their remit: the kinds of site in the nations it covers."""
+    return Scope(kinds_nations=frozenset((remit.kind, remit.nation) for remit in person.remits))
+
+
 def admin_scope(person: PersonLike) -> Scope:
     """An administrator sees every site."""
     return Scope(all_sites=True)
@@ -60,6 +74,7 @@ def admin_scope(person: PersonLike) -> Scope:
 
 RULES: dict[str, Callable[[PersonLike], Scope]] = {
     "governor": governor_scope,
+    "inspector": inspector_scope,
     "admin": admin_scope,
 }
 

@@ -26,8 +26,10 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user: object) -> str:
-    if getattr(user, "has_audience", None) and user.has_audience("governor"):  # type: ignore[attr-defined]
-        return url_for("governor.sites")
+    """Each audience's home page (a person with several roles starts at the first of these they have)."""
+    for audience, endpoint in (("governor", "governor.sites"), ("inspector", "inspector.home")):
+        if getattr(user, "has_audience", None) and user.has_audience(audience):  # type: ignore[attr-defined]
+            return url_for(endpoint)
     return url_for("common.home")
 
 

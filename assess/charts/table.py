@@ -11,7 +11,7 @@ NOT_SHOWN = "Not shown"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_safe(cell: str) -> str:
+def csv_safe(cell: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (an area title starting with '=')."""
     return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
 
@@ -75,7 +75,7 @@ class Table:
         """CSV text (RFC 4180, CRLF line ends) with a header row; not-shown rows carry the reason."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([_csv_safe(cell) for cell in self.headers])
+        writer.writerow([csv_safe(cell) for cell in self.headers])
         for row in self.rows:
-            writer.writerow([_csv_safe(cell) for cell in row.cells(len(self.headers))])
+            writer.writerow([csv_safe(cell) for cell in row.cells(len(self.headers))])
         return out.getvalue()

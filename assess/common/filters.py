@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
@@ -8,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from assess import periods
+from assess.admin.remit import describe_remit
 from assess.charts import figure_json, percentile_text, score_text
 from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH, choice_field_name, evidence_field_name
 
@@ -40,9 +43,18 @@ def service_navigation() -> list[dict[str, object]]:
         items.append(
             {"href": url_for("governor.sites"), "text": "Your sites", "active": endpoint.startswith("governor.")}
         )
-    else:
+    if current_user.has_audience("inspector"):
+        items.append(
+            {"href": url_for("inspector.home"), "text": "Caseload", "active": endpoint.startswith("inspector.")}
+        )
+    if not items:
         items.append({"href": url_for("common.home"), "text": "Home", "active": endpoint == "common.home"})
     return items
+
+
+def remit_lines(remits: Iterable[Any]) -> list[str]:
+    """An inspector's remit in words, a line per kind of site ("Prisons in England and Wales")."""
+    return describe_remit((remit.kind, remit.nation) for remit in remits)
 
 
 def chart_json(figure: object) -> Markup:
@@ -57,6 +69,7 @@ def register(app: Flask) -> None:
     app.add_template_global(score_text)
     app.add_template_global(percentile_text)
     app.add_template_global(service_navigation)
+    app.add_template_global(remit_lines)
     app.add_template_global(choice_field_name)
     app.add_template_global(evidence_field_name)
     app.jinja_env.globals["evidence_max"] = EVIDENCE_MAX_LENGTH

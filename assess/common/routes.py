@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from assess.auth.decorators import public, signed_in_required
 from assess.auth.loaders import assessment_required
+from assess.auth.routes import home_for
 from assess.data.health import database_is_reachable
 from assess.services.history import assessment_history
 
@@ -21,9 +22,7 @@ bp = Blueprint("common", __name__)
 @public
 def index() -> Response:
     if current_user.is_authenticated:
-        if current_user.has_audience("governor"):
-            return redirect(url_for("governor.sites"))
-        return redirect(url_for("common.home"))
+        return redirect(home_for(current_user))
     return redirect(url_for("auth.sign_in"))
 
 

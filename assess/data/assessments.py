@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload, raiseload
 
@@ -83,6 +83,45 @@ def get_assessments_for_sites(site_ids: Iterable[int]) -> dict[int, list[Assessm
     for assessment in rows:
         found[assessment.site_id].append(assessment)
     return found
+
+
+def get_latest_assessments(site_ids: Iterable[int]) -> dict[int, Assessment]:
+    """Each site's latest assessment (the newest period; in it, the newest started), draft or submitted, in
+    one query and without answers. Sites with none are absent."""
+    ids = sorted(set(site_ids))
+    if not ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Assessment.site_id,
+            order_by=(Assessment.period.desc(), Assessment.created_at.desc(), Assessment.id.desc()),
+        )
+        .label("rn")
+    )
+    ranked = select(Assessment.id, rank).where(Assessment.site_id.in_(ids)).subquery()
+    rows = db.session.scalars(
+        select(Assessment)
+        .options(raiseload(Assessment.answers), lazyload(Assessment.submitted_by))
+        .join(ranked, and_(ranked.c.id == Assessment.id, ranked.c.rn == 1))
+        .order_by(Assessment.site_id)
+    )
+    return {assessment.site_id: assessment for assessment in rows}
+
+
+def get_sites_with_submission(site_ids: Iterable[int], period: str) -> set[int]:
+    """Which of these sites have a submitted assessment for the period."""
+    ids = sorted(set(site_ids))
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Assessment.site_id)
+            .where(Assessment.site_id.in_(ids), Assessment.period == period, Assessment.status == SUBMITTED)
+            .distinct()
+            .order_by(Assessment.site_id)
+        )
+    )
 
 
 def get_assessments_for_site(site: Site) -> list[Assessment]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from assess.data.audit import record
 from assess.extensions import db
@@ -17,12 +17,27 @@ def get_site_by_code(code: str) -> Site | None:
 
 
 def get_sites(site_ids: Iterable[int] | None = None) -> list[Site]:
-    """Every site (None), or the sites with these ids, alphabetical: what a scope of the access policy
-    (assess.auth.policy.Scope) lets a person see."""
+    """Every site (None), or the sites with these ids, alphabetical."""
     statement = select(Site).order_by(Site.name, Site.id)
     if site_ids is not None:
         statement = statement.where(Site.id.in_(sorted(set(site_ids))))
     return list(db.session.scalars(statement))
+
+
+def get_sites_in_scope(
+    all_sites: bool, site_ids: Iterable[int] = (), kinds_nations: Iterable[tuple[str, str]] = ()
+) -> list[Site]:
+    """The sites a scope of the access policy (assess.auth.policy.Scope) lets a person see, alphabetical:
+    every site, or those with these ids and those of these (kind, nation) pairs."""
+    if all_sites:
+        return get_sites()
+    ids = sorted(set(site_ids))
+    pairs = sorted(set(kinds_nations))
+    conditions: list[ColumnElement[bool]] = [Site.id.in_(ids)] if ids else []
+    conditions += [and_(Site.kind == kind, Site.nation == nation) for kind, nation in pairs]
+    if not conditions:
+        return []
+    return list(db.session.scalars(select(Site).where(or_(*conditions)).order_by(Site.name, Site.id)))
 
 
 def upsert_sites(rows: Iterable[dict[str, Any]], user: User | None = None) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assess.data.audit import record
 from assess.extensions import db
-from assess.models import Role, Site, User
+from assess.models import Remit, Role, Site, User
 from assess.models.user import ROLES
 
 
@@ -29,14 +29,26 @@ def ensure_roles() -> dict[str, Role]:
 
 
 def _described(user: User) -> dict[str, Any]:
-    return {"name": user.name, "roles": [role.name for role in user.roles], "sites": [site.code for site in user.sites]}
+    return {
+        "name": user.name,
+        "roles": [role.name for role in user.roles],
+        "sites": [site.code for site in user.sites],
+        "remit": [f"{remit.kind}:{remit.nation}" for remit in user.remits],
+    }
 
 
 def create_or_update_user(
-    email: str, name: str, role: str, password: str, sites: Iterable[Site] = (), actor: User | None = None
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    sites: Iterable[Site] = (),
+    actor: User | None = None,
+    remit: Iterable[tuple[str, str]] = (),
 ) -> User:
-    """Create the account, or update an existing one with this email (its name, role, sites and password).
-    An audit event says what changed (never the password itself)."""
+    """Create the account, or update an existing one with this email (its name, role, sites, remit and
+    password). `remit`: the (kind of site, nation) pairs an inspector covers. An audit event says what
+    changed (never the password itself)."""
     roles = ensure_roles()
     email = email.strip().lower()
     user = get_user_by_email(email)
@@ -51,6 +63,9 @@ def create_or_update_user(
     user.password = hash_password(password)
     user.roles = [roles[role]]
     user.sites = sorted(sites, key=lambda site: (site.name, site.id))
+    wanted = sorted(set(remit))
+    if [(item.kind, item.nation) for item in user.remits] != wanted:
+        user.remits = [Remit(kind=kind, nation=nation) for kind, nation in wanted]
     db.session.flush()
     after = {**_described(user), "password": "set"}
     record(actor, "user-created" if before is None else "user-changed", "user", user.email, before=before, after=after)

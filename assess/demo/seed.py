@@ -110,6 +110,7 @@ class DemoAccount:
     name: str
     role: str
     sites: tuple[str, ...] = ()
+    remit: tuple[tuple[str, str], ...] = ()  # an inspector's (kind of site, nation) pairs
 
 
 DEMO_ACCOUNTS = (
@@ -117,7 +118,18 @@ DEMO_ACCOUNTS = (
         "governor@example.org", "Alex Morgan (demo governor)", "governor", ("DEMO-FWR", "DEMO-ASH", "DEMO-ORW")
     ),
     DemoAccount("probation@example.org", "Sam Okafor (demo probation manager)", "governor", ("DEMO-PDU-LM",)),
-    DemoAccount("inspector@example.org", "Jo Reid (demo inspector)", "inspector"),
+    DemoAccount(
+        "inspector@example.org",
+        "Jo Reid (demo prisons inspector)",
+        "inspector",
+        remit=(("prison", "England"), ("prison", "Wales")),
+    ),
+    DemoAccount(
+        "probation-inspector@example.org",
+        "Dev Anand (demo probation inspector)",
+        "inspector",
+        remit=(("probation", "England"), ("probation", "Wales")),
+    ),
     DemoAccount("commissioner@example.org", "Priya Shah (demo commissioner)", "commissioner"),
     DemoAccount("admin@example.org", "Chris Lee (demo administrator)", "admin"),
 )
@@ -165,7 +177,12 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
     for account in DEMO_ACCOUNTS:
         linked = [sites[code] for code in account.sites]
         users[account.email] = create_or_update_user(
-            account.email, account.name, account.role, password, [site for site in linked if site is not None]
+            account.email,
+            account.name,
+            account.role,
+            password,
+            [site for site in linked if site is not None],
+            remit=account.remit,
         )
     # Submitted by the person linked to the site where there is one; otherwise by the administrator.
     submitters = {code: users[account.email] for account in DEMO_ACCOUNTS for code in account.sites}

@@ -5,7 +5,7 @@ from assess.models.audit import AuditEvent
 from assess.models.base import Base, UTCDateTime, utcnow
 from assess.models.scores import AssessmentScore, DomainScore
 from assess.models.site import Site
-from assess.models.user import Role, User, user_roles, user_sites
+from assess.models.user import Remit, Role, User, user_roles, user_sites
 
 __all__ = [
     "Answer",
@@ -17,6 +17,7 @@ __all__ = [
     "AssessmentStatus",
     "Base",
     "QuestionnaireVersion",
+    "Remit",
     "Role",
     "Site",
     "User",

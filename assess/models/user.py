@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assess.models.base import Base, UTCDateTime, utcnow
+from assess.questionnaire.schema import NATIONS, SITE_KINDS
 
 if TYPE_CHECKING:
     from assess.models.site import Site
@@ -34,6 +35,21 @@ user_sites = Table(
 )
 
 
+class Remit(Base):
+    """One kind of site in one nation that an inspector's remit covers (a remit is a set of these: prisons in
+    England and Wales is two rows). The inspector access rule (assess.auth.policy) reads it."""
+
+    __tablename__ = "user_remits"
+    __table_args__ = (
+        CheckConstraint("kind IN (" + ", ".join(f"'{kind}'" for kind in SITE_KINDS) + ")", name="kind"),
+        CheckConstraint("nation IN (" + ", ".join(f"'{nation}'" for nation in NATIONS) + ")", name="nation"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    nation: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class Role(Base, RoleMixin):
     __tablename__ = "roles"
 
@@ -58,6 +74,9 @@ class User(Base, UserMixin):
         secondary=user_roles, lazy="selectin", order_by=Role.name
     )
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="selectin", order_by="Site.name")
+    remits: Mapped[list[Remit]] = relationship(
+        lazy="selectin", order_by=(Remit.kind, Remit.nation), cascade="all, delete-orphan"
+    )
 
     def has_audience(self, name: str) -> bool:
         return any(role.name == name for role in self.roles)

@@ -120,7 +120,10 @@ def seed(app: Any) -> Seed:
         other_governor = create_or_update_user(
             AUDIENCE_USERS["governor"], "Sam Other", "governor", PASSWORD, [other_site]
         )
-        create_or_update_user(AUDIENCE_USERS["inspector"], "Ina Inspector", "inspector", PASSWORD, [])
+        create_or_update_user(
+            AUDIENCE_USERS["inspector"], "Ina Inspector", "inspector", PASSWORD, [],
+            remit=(("prison", "England"), ("prison", "Wales")),
+        )
         create_or_update_user(AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [])
 
         definition = make.questionnaire().definition

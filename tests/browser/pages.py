@@ -38,8 +38,12 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
     ],
     "inspector": [
         "/home",
+        "/caseload",
+        "/caseload?status=submitted",
+        "/caseload?region=Atlantis",
+        "/assessments/{submitted}/history",
+        ("/assessments/{foreign}/history", 404),
         ("/sites", 403),
-        ("/assessments/{submitted}/history", 404),
     ],
     "commissioner": [
         "/home",

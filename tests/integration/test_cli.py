@@ -169,13 +169,55 @@ def test_users_create_refuses_an_unknown_site_code(app_ctx, make):
 
 
 def test_users_create_without_a_site_is_fine_for_other_roles(app_ctx, new_client):
-    result = run(app_ctx, "users", "create", "--email", "inspector@example.org", "--name", "Ira Inspector",
-                 "--role", "inspector", env={"ASSESS_PASSWORD": PASSWORD})
+    result = run(app_ctx, "users", "create", "--email", "commissioner@example.org", "--name", "Cam Commissioner",
+                 "--role", "commissioner", env={"ASSESS_PASSWORD": PASSWORD})
     assert result.exit_code == 0, result.output
-    user = db.session.scalar(select(User).where(User.email == "inspector@example.org"))
+    user = db.session.scalar(select(User).where(User.email == "commissioner@example.org"))
     client = new_client()
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert location(response) == "/home"
+
+
+def test_users_create_sets_an_inspectors_remit_which_decides_their_caseload(app_ctx, make, new_client):
+    make.site(code="P-ENG", name="HMP England", kind="prison", nation="England")
+    make.site(code="P-SCO", name="HMP Scotland", kind="prison", nation="Scotland")
+    make.site(code="PR-WAL", name="Wales Probation", kind="probation", nation="Wales")
+    result = run(app_ctx, "users", "create", "--email", "inspector@example.org", "--name", "Ira Inspector",
+                 "--role", "inspector", "--remit", "prisons:england,Wales", env={"ASSESS_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert "remit: Prisons in England and Wales" in result.output
+    user = db.session.scalar(select(User).where(User.email == "inspector@example.org"))
+    assert [(remit.kind, remit.nation) for remit in user.remits] == [("prison", "England"), ("prison", "Wales")]
+    client = new_client()
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert location(response) == "/caseload"
+    listed = text_of(main(page(client.get("/caseload"))))
+    assert "HMP England" in listed and "HMP Scotland" not in listed and "Wales Probation" not in listed
+    # Running it again with another remit replaces it.
+    result = run(app_ctx, "users", "create", "--email", "inspector@example.org", "--name", "Ira Inspector",
+                 "--role", "inspector", "--remit", "all", env={"ASSESS_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert len(db.session.scalar(select(User).where(User.email == "inspector@example.org")).remits) == 8
+
+
+@pytest.mark.parametrize(
+    ("role", "remit", "message"),
+    [
+        ("inspector", None, "an inspector needs a remit"),
+        ("inspector", "castles", "'castles' is not a kind of site"),
+        ("inspector", "prison:Atlantis", "'Atlantis' is not a nation"),
+        ("commissioner", "prison", "only an inspector has a remit"),
+    ],
+)
+def test_users_create_refuses_a_missing_or_wrong_remit_with_the_reason(app_ctx, role, remit, message):
+    args = ["users", "create", "--email", "x@example.org", "--name", "X", "--role", role]
+    if remit:
+        args += ["--remit", remit]
+    result = run(app_ctx, *args, env={"ASSESS_PASSWORD": PASSWORD})
+    assert result.exit_code != 0
+    assert message in result.output
+    assert count(User) == 0
 
 
 # -- sites import ----------------------------------------------------------------------------------

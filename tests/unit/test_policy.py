@@ -20,10 +20,17 @@ class Site:
 
 
 @dataclass
+class Remit:
+    kind: str
+    nation: str
+
+
+@dataclass
 class Person:
     roles: list[Role]
     sites: list[Site] = field(default_factory=list)
     is_authenticated: bool = True
+    remits: list[Remit] = field(default_factory=list)
 
 
 ONE, TWO, THREE = Site(1), Site(2), Site(3, kind="probation", nation="Wales")
@@ -39,11 +46,21 @@ def test_an_admin_sees_every_site():
     assert all(can_view_site(Person([Role("admin")]), site) for site in (ONE, TWO, THREE))
 
 
+def test_an_inspector_sees_the_kinds_of_site_and_nations_of_their_remit_only():
+    prisons = Person([Role("inspector")], [THREE], remits=[Remit("prison", "England"), Remit("prison", "Wales")])
+    assert can_view_site(prisons, ONE) and can_view_site(prisons, Site(4, "prison", "Wales"))
+    assert not can_view_site(prisons, THREE)  # probation in Wales; linked sites count for governors only
+    assert not can_view_site(prisons, Site(5, "prison", "Scotland"))
+    probation = Person([Role("inspector")], remits=[Remit("probation", "Wales")])
+    assert can_view_site(probation, THREE) and not can_view_site(probation, ONE)
+    assert scope_for(Person([Role("inspector")])).is_empty
+
+
 def test_roles_without_a_rule_yet_see_nothing():
-    """Inspectors' and commissioners' rules arrive with their issues; until then they see no site (linked
-    sites count for governors only)."""
-    assert set(RULES) == {"governor", "admin"}
-    for role in ("inspector", "commissioner", "made-up"):
+    """The commissioner's rule arrives with its issue; until then they see no site (linked sites count for
+    governors only)."""
+    assert set(RULES) == {"governor", "inspector", "admin"}
+    for role in ("commissioner", "made-up"):
         assert scope_for(Person([Role(role)], [ONE])) == NOTHING
         assert not can_view_site(Person([Role(role)], [ONE]), ONE)
 

@@ -1,0 +1,117 @@
+"""The inspector's remit and caseload (issue 11, first part): the inspector access rule, checked on every
+URL that names a site or an assessment, and the caseload page and its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from assess import periods
+from tests.integration.helpers import error_summary, main, page, text_of
+from tests.integration.test_access import build, routes
+
+PRISONS_ENGLAND_WALES = (("prison", "England"), ("prison", "Wales"))
+CURRENT = periods.period_for(date.today())
+DUE = periods.previous_period(CURRENT)
+
+
+@pytest.fixture()
+def world(make) -> dict[str, Any]:
+    """Prisons in and out of the remit, a probation service, a governor, and assessments in each state."""
+    sites = {
+        "zed": make.site(code="P-ZED", name="HMP Zed", kind="prison", nation="England", region="North West"),
+        "alpha": make.site(code="P-ALPHA", name="HMP Alpha", kind="prison", nation="Wales", region="Wales"),
+        "mid": make.site(code="P-MID", name="HMP Middle", kind="prison", nation="England", region="London"),
+        "scot": make.site(code="P-SCOT", name="HMP Scot", kind="prison", nation="Scotland", region="Scotland"),
+        "probation": make.site(code="PR-ENG", name="Anyshire PDU", kind="probation", nation="England"),
+    }
+    governor = make.user("governor", sites=tuple(sites.values()), email="gov@example.org")
+    submitted = make.submitted(sites["alpha"], governor, DUE)
+    draft = make.draft(sites["zed"], governor, CURRENT)
+    outside = make.submitted(sites["scot"], governor, DUE)
+    probation = make.submitted(sites["probation"], governor, DUE)
+    inspector = make.user("inspector", email="ins@example.org", name="Ina Spector", remit=PRISONS_ENGLAND_WALES)
+    return {"sites": sites, "submitted": submitted, "draft": draft, "outside": outside, "probation": probation,
+            "inspector": inspector}
+
+
+def caseload_rows(response: Any) -> list[list[str]]:
+    table = main(page(response)).find("table")
+    return [[text_of(cell) for cell in row.find_all(["th", "td"])] for row in table.find("tbody").find_all("tr")]
+
+
+def test_the_caseload_lists_the_remits_sites_alphabetically_with_their_status(world, client_as):
+    client = client_as(world["inspector"])
+    response = client.get("/caseload")
+    assert response.status_code == 200
+    rows = caseload_rows(response)
+    assert [row[0] for row in rows] == ["HMP Alpha P-ALPHA", "HMP Middle P-MID", "HMP Zed P-ZED"]
+    alpha, middle, zed = rows
+    assert alpha[3:] == [DUE, "1.0", "Submitted", "No"]
+    assert middle[3:] == ["None", "None", "No assessment", "Overdue"]
+    assert zed[3:] == [CURRENT, "1.0", "Draft", "Overdue"]
+    body = text_of(main(page(response)))
+    assert "Anyshire" not in body and "HMP Scot" not in body
+    assert "Prisons in England and Wales" in body
+    for word in ("rank", "1st", "position"):
+        assert word not in body.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("status=draft", ["HMP Zed"]), ("region=Wales", ["HMP Alpha"]), ("kind=prison&status=no+assessment",
+                                                                         ["HMP Middle"])],
+)
+def test_the_caseload_filters_by_region_kind_and_status(world, client_as, query, expected):
+    rows = caseload_rows(client_as(world["inspector"]).get(f"/caseload?{query}"))
+    assert [row[0].split(" P-")[0] for row in rows] == expected
+
+
+def test_a_filter_value_not_in_the_caseload_is_named_and_ignored(world, client_as):
+    response = client_as(world["inspector"]).get("/caseload?region=Atlantis")
+    assert response.status_code == 200
+    assert any("no region ‘Atlantis’" in message for _, message in error_summary(page(response)))
+    assert len(caseload_rows(response)) == 3
+
+
+def test_the_caseload_csv_has_the_same_rows(world, client_as):
+    client = client_as(world["inspector"])
+    response = client.get("/caseload.csv?status=submitted")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:2] == ["Site code", "Site"]
+    assert rows[1:] == [["P-ALPHA", "HMP Alpha", "prison", "Wales", "Wales", DUE, "1.0", "submitted", "no"]]
+
+
+def test_an_inspector_reaches_the_shared_pages_of_sites_in_the_remit_and_nothing_outside(world, client_as, app):
+    """Walks the URL map: every route naming a site or an assessment answers 404 for one outside the remit,
+    and the pages shared by every audience (History, the PDF) serve one inside it."""
+    client = client_as(world["inspector"])
+    checked = 0
+    for rule in routes(app):
+        if not {"assessment_id", "site_code"} & set(rule.arguments) or "GET" not in (rule.methods or ()):
+            continue
+        for outside in (world["outside"], world["probation"]):
+            url = build(app, rule, assessment_id=outside.id, site_code=outside.site.code, domain_id="leadership")
+            assert client.get(url).status_code in (403, 404), url
+            checked += 1
+    assert checked >= 20
+    assert client.get(f"/assessments/{world['outside'].id}/history").status_code == 404
+    assert client.get(f"/assessments/{world['submitted'].id}/history").status_code == 200
+    assert client.get(f"/assessments/{world['submitted'].id}/report.pdf").status_code in (200, 503)
+
+
+def test_an_inspector_without_a_remit_sees_an_empty_caseload_that_says_why(make, client_as):
+    make.site()
+    inspector = make.user("inspector", email="none@example.org")
+    body = text_of(main(page(client_as(inspector).get("/caseload"))))
+    assert "Your account has no remit yet" in body
+
+
+def test_the_caseload_needs_an_inspector(world, client_as, make):
+    governor = make.user("governor", sites=(world["sites"]["alpha"],), email="another@example.org")
+    assert client_as(governor).get("/caseload").status_code == 403
