@@ -33,6 +33,7 @@ class AssessmentResults:
     benchmarks: list[GroupBenchmark]
     min_peer_group: int
     trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
+    previous: AssessmentScore | None = None  # the site's latest submitted result in an earlier period
 
     @property
     def subject(self) -> str:
@@ -105,6 +106,7 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         benchmarks=benchmarks,
         min_peer_group=min_size,
         trend_points=points_from_scores(earlier + ([stored] if stored is not None else [])),
+        previous=earlier[-1] if earlier else None,
     )
 
 

@@ -41,6 +41,8 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
         "/caseload",
         "/caseload?status=submitted",
         "/caseload?region=Atlantis",
+        "/inspect/sites/{site}",
+        "/inspect/assessments/{submitted}",
         "/assessments/{submitted}/history",
         ("/assessments/{foreign}/history", 404),
         ("/sites", 403),

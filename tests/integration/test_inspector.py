@@ -115,3 +115,35 @@ def test_an_inspector_without_a_remit_sees_an_empty_caseload_that_says_why(make,
 def test_the_caseload_needs_an_inspector(world, client_as, make):
     governor = make.user("governor", sites=(world["sites"]["alpha"],), email="another@example.org")
     assert client_as(governor).get("/caseload").status_code == 403
+
+
+def test_the_review_shows_each_area_with_answers_evidence_and_the_areas_to_investigate(make, client_as):
+    """A site whose levels rose by two or more since last year: the rule is named beside each area raised."""
+    site = make.site(code="P-REV", name="HMP Review", kind="prison", nation="England")
+    governor = make.user("governor", sites=(site,), email="rev-gov@example.org")
+    make.submitted(site, governor, "2024-25", choice="1")
+    latest = make.submitted(site, governor, "2025-26", choice="4")
+    inspector = make.user("inspector", email="rev@example.org", remit=PRISONS_ENGLAND_WALES)
+    client = client_as(inspector)
+
+    listing = page(client.get("/inspect/sites/P-REV"))
+    assert main(listing).find("a", string="Review 2025-26") is not None
+    response = client.get(f"/inspect/assessments/{latest.id}")
+    assert response.status_code == 200
+    soup = page(response)
+    findings = [text_of(item) for item in main(soup).select("ul.app-findings > li")]
+    assert len(findings) == 12  # every area rose from level 1 to level 4
+    assert all("up from level 1 in 2024-25" in item for item in findings)
+    assert all("two levels or more above the site's previous submitted year" in item for item in findings)
+    body = text_of(main(soup))
+    assert "Overall self-assessed level 4" in body
+    assert "No peer group is large enough to show figures" in body
+    assert "0 of" in body  # questions with evidence
+
+
+def test_a_draft_or_an_assessment_outside_the_remit_has_no_review(world, client_as):
+    client = client_as(world["inspector"])
+    assert client.get(f"/inspect/assessments/{world['draft'].id}").status_code == 404
+    assert client.get(f"/inspect/assessments/{world['outside'].id}").status_code == 404
+    assert client.get("/inspect/sites/P-SCOT").status_code == 404
+    assert client.get(f"/inspect/assessments/{world['submitted'].id}").status_code == 200
