@@ -8,7 +8,7 @@ or per group, never a load of answers."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
@@ -168,3 +168,34 @@ def get_trend(site: Site, questionnaire_id: str) -> list[AssessmentScore]:
             .order_by(AssessmentScore.period, AssessmentScore.assessment_id)
         )
     )
+
+
+def get_latest_submitted_scores(site_ids: Iterable[int], questionnaire_id: str) -> dict[int, AssessmentScore]:
+    """Each site's latest submitted result on the questionnaire (newest period, then newest submission), in
+    one query; sites without one are absent."""
+    ids = sorted(set(site_ids))
+    if not ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=AssessmentScore.site_id,
+            order_by=(
+                AssessmentScore.period.desc(),
+                AssessmentScore.submitted_at.desc(),
+                AssessmentScore.assessment_id.desc(),
+            ),
+        )
+        .label("rn")
+    )
+    ranked = (
+        select(AssessmentScore.assessment_id, rank)
+        .where(AssessmentScore.site_id.in_(ids), AssessmentScore.questionnaire_id == questionnaire_id)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(AssessmentScore)
+        .join(ranked, and_(ranked.c.assessment_id == AssessmentScore.assessment_id, ranked.c.rn == 1))
+        .order_by(AssessmentScore.site_id)
+    )
+    return {row.site_id: row for row in rows}

@@ -16,6 +16,7 @@ from assess.data.assessments import get_assessments_for_site
 from assess.investigate import RULES
 from assess.questionnaire.forms import answer_label
 from assess.services.caseload import STATUSES, Caseload, Filters, caseload, caseload_csv
+from assess.services.compare import MAX_SITES, MIN_SITES, Comparison, compare_sites
 from assess.services.review import assessment_review
 
 if TYPE_CHECKING:
@@ -97,3 +98,44 @@ def review(assessment: Assessment) -> str:
         answer_label=answer_label,
         rules=RULES,
     )
+
+
+def _comparison() -> tuple[Caseload, list[str], Comparison | None, list[str]]:
+    """The caseload, the codes asked for, the comparison (when 2 to 6 sites in the caseload were chosen) and
+    what was wrong with the choice, in the GOV.UK style. A code outside the caseload is named as not in it,
+    whether or not such a site exists."""
+    cases = _caseload()
+    chosen = list(dict.fromkeys(code.strip().upper()[:20] for code in request.args.getlist("site") if code.strip()))
+    by_code = {row.site.code: row.site for row in cases.rows}
+    problems = [f"‘{code}’ is not a site in your caseload" for code in chosen if code not in by_code]
+    sites = [by_code[code] for code in chosen if code in by_code]
+    if "compare" in request.args and not MIN_SITES <= len(sites) <= MAX_SITES:
+        problems.append(f"Choose between {MIN_SITES} and {MAX_SITES} sites to compare (you chose {len(sites)})")
+    comparison = compare_sites(sites) if MIN_SITES <= len(sites) <= MAX_SITES else None
+    return cases, [site.code for site in sites], comparison, problems
+
+
+@bp.route("/compare")
+@inspector_required
+def compare() -> str:
+    cases, chosen, comparison, problems = _comparison()
+    return render_template(
+        "inspector/compare.html",
+        cases=cases,
+        chosen=chosen,
+        comparison=comparison,
+        problems=problems,
+        has_errors=bool(problems),
+        max_sites=MAX_SITES,
+    )
+
+
+@bp.route("/compare.csv")
+@inspector_required
+def compare_csv() -> Response:
+    _, chosen, comparison, _ = _comparison()
+    if comparison is None or comparison.chart is None:
+        abort(404)
+    response = Response(comparison.chart.table.csv(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="comparison-{"-".join(chosen)}.csv"'
+    return response

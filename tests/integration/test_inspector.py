@@ -147,3 +147,43 @@ def test_a_draft_or_an_assessment_outside_the_remit_has_no_review(world, client_
     assert client.get(f"/inspect/assessments/{world['outside'].id}").status_code == 404
     assert client.get("/inspect/sites/P-SCOT").status_code == 404
     assert client.get(f"/inspect/assessments/{world['submitted'].id}").status_code == 200
+
+
+def test_comparing_sites_shows_areas_by_sites_with_levels_a_chart_table_and_csv(world, client_as, make):
+    third = make.site(code="P-THIRD", name="HMP Third", kind="prison", nation="England", region="London")
+    governor = make.user("governor", sites=(third,), email="third@example.org")
+    make.submitted(third, governor, DUE, choice="2")
+    client = client_as(world["inspector"])
+    response = client.get("/compare?compare=1&site=P-THIRD&site=P-ALPHA&site=P-MID")
+    assert response.status_code == 200
+    soup = page(response)
+    table = main(soup).find("table")
+    headers = [text_of(cell) for cell in table.find("thead").find_all("th")]
+    assert headers == ["Area", f"HMP Alpha ({DUE})", f"HMP Third ({DUE})"]  # alphabetical; Middle never submitted
+    body = [[text_of(cell) for cell in row.find_all(["th", "td"])] for row in table.find("tbody").find_all("tr")]
+    assert len(body) == 13 and body[0][0] == "Overall"
+    assert body[0][1].startswith("3 – ") and body[0][2].startswith("2 – ")
+    assert "HMP Middle" in text_of(main(soup))  # named as not having submitted
+    csv_link = main(soup).find("a", href=lambda href: href and href.startswith("/compare.csv?"))
+    download = client.get(csv_link["href"])
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+    assert rows[0] == headers and len(rows) == 14
+    for word in ("rank", "1st"):
+        assert word not in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("compare=1&site=P-ALPHA", "Choose between 2 and 6 sites to compare (you chose 1)"),
+        ("compare=1&site=P-ALPHA&site=P-SCOT", "‘P-SCOT’ is not a site in your caseload"),
+        ("compare=1&site=P-ALPHA&site=NO-SUCH", "‘NO-SUCH’ is not a site in your caseload"),
+    ],
+)
+def test_a_wrong_choice_of_sites_is_explained_and_keeps_what_was_ticked(world, client_as, query, message):
+    response = client_as(world["inspector"]).get(f"/compare?{query}")
+    assert response.status_code == 200
+    soup = page(response)
+    assert message in [text for _, text in error_summary(soup)]
+    assert soup.title.string.startswith("Error: ")
+    assert soup.find("input", attrs={"name": "site", "value": "P-ALPHA"}).has_attr("checked")
