@@ -46,3 +46,17 @@ def test_questionnaire_page_keeps_its_content_with_wcag_text_spacing(
     assert_text_spacing_keeps_content(page)
     if width == 320:
         assert_no_horizontal_scroll(page, 320)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/caseload", "/inspect/assessments/{submitted}", "/compare?compare=1&site={site}&site=PEER1&site=PEER2"],
+)
+def test_inspector_pages_reflow_at_320_css_pixels(
+    audience_page: Callable[[str], Page], seeded: Seed, path: str
+) -> None:
+    """Wide tables scroll inside their own labelled region; the page itself scrolls only vertically."""
+    page = audience_page("inspector")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path.format(**seeded.placeholders))
+    assert_no_horizontal_scroll(page, 320)
