@@ -163,6 +163,7 @@ def load(app: Any, shape: str, size: int) -> dict[str, Any]:
         summary = seed_national(
             latest(), TODAY, sites=sites, periods=periods, seed=2026, store_answers=size <= ANSWERS_UP_TO
         )
+        db.session.commit()  # data functions only flush; the loading command commits, as the CLI does
         loaded_in = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
             # What autovacuum soon does after a load this size (statistics, and the visibility map that
