@@ -21,9 +21,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload, raiseload
+from sqlalchemy.orm import aliased, lazyload, raiseload
 
 from assess.data.audit import record
 from assess.extensions import db
@@ -87,23 +87,25 @@ def get_assessments_for_sites(site_ids: Iterable[int]) -> dict[int, list[Assessm
 
 def get_latest_assessments(site_ids: Iterable[int]) -> dict[int, Assessment]:
     """Each site's latest assessment (the newest period; in it, the newest started), draft or submitted, in
-    one query and without answers. Sites with none are absent."""
+    one query and without answers. Sites with none are absent. Each site's latest is found by a correlated
+    subquery that walks the (site, period) index from its end, so the time does not grow with the years of
+    history behind each site."""
     ids = sorted(set(site_ids))
     if not ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Assessment.site_id,
-            order_by=(Assessment.period.desc(), Assessment.created_at.desc(), Assessment.id.desc()),
-        )
-        .label("rn")
+    newer = aliased(Assessment)
+    latest_id = (
+        select(newer.id)
+        .where(newer.site_id == Site.id)
+        .order_by(newer.period.desc(), newer.created_at.desc(), newer.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    ranked = select(Assessment.id, rank).where(Assessment.site_id.in_(ids)).subquery()
     rows = db.session.scalars(
         select(Assessment)
         .options(raiseload(Assessment.answers), lazyload(Assessment.submitted_by))
-        .join(ranked, and_(ranked.c.id == Assessment.id, ranked.c.rn == 1))
+        .join(Site, Assessment.id == latest_id)
+        .where(Site.id.in_(ids))
         .order_by(Assessment.site_id)
     )
     return {assessment.site_id: assessment for assessment in rows}
