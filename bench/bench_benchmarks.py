@@ -150,11 +150,11 @@ def percentile(values: list[float], share: float) -> float:
 def load(app: Any, shape: str, size: int) -> dict[str, Any]:
     from sqlalchemy import func, select, text
 
-    from assess.common.questionnaires import latest
     from assess.demo import DEFAULT_DEMO_PASSWORD, seed_demo
     from assess.demo.national import seed_national
     from assess.extensions import db
     from assess.models import Answer, AssessmentScore, DomainScore
+    from assess.services.questionnaires import latest
 
     sites, periods = plan_for(shape, size)
     with app.app_context():

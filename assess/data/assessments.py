@@ -200,7 +200,11 @@ def record_version_use(loaded: LoadedQuestionnaire, user: User | None = None) ->
             after={"content_hash": loaded.content_hash},
         )
         return
-    recorded = get_recorded_versions().get((questionnaire_id, version))
+    recorded = db.session.scalar(
+        select(QuestionnaireVersion.content_hash).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id, QuestionnaireVersion.version == version
+        )
+    )
     if recorded != loaded.content_hash:
         raise RuntimeError(f"{questionnaire_id}/{version} has changed since it was first used; publish a new version")
 

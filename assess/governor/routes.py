@@ -19,6 +19,7 @@ from assess import periods
 from assess.auth.decorators import governor_required
 from assess.auth.loaders import assessment_required, site_required
 from assess.auth.policy import scope_for
+from assess.common.downloads import csv_download
 from assess.data import assessments as assessment_data
 from assess.data.sites import get_sites
 from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
@@ -268,7 +269,7 @@ def benchmark_csv(assessment: Assessment, group_id: str, chart_id: str) -> Respo
     if chart is None:
         abort(404)
     filename = f"{assessment.site.code}-{assessment.period}-{group_id}-{chart_id}.csv"
-    return _csv_response(chart.table.csv(), filename)
+    return csv_download(chart.table.csv(), filename)
 
 
 @bp.route("/sites/<string:site_code>/trend")
@@ -288,10 +289,4 @@ def trend_csv(site: Site, chart_id: str) -> Response:
     chart = site_trend(site).chart(chart_id)
     if chart is None:
         abort(404)
-    return _csv_response(chart.table.csv(), f"{site.code}-trend-{chart_id}.csv")
-
-
-def _csv_response(text: str, filename: str) -> Response:
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(chart.table.csv(), f"{site.code}-trend-{chart_id}.csv")

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from assess.auth.decorators import inspector_required
 from assess.auth.loaders import assessment_required, site_required
 from assess.auth.policy import scope_for
+from assess.common.downloads import csv_download
 from assess.data.assessments import get_assessments_for_site
 from assess.investigate import RULES
 from assess.questionnaire.forms import answer_label
@@ -64,9 +65,7 @@ def home() -> str:
 def caseload_download() -> Response:
     cases = _caseload()
     filters, _ = _filters(cases)
-    response = Response(caseload_csv(cases.filtered(filters)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="caseload-{date.today().isoformat()}.csv"'
-    return response
+    return csv_download(caseload_csv(cases.filtered(filters)), f"caseload-{date.today().isoformat()}.csv")
 
 
 @bp.route("/inspect/sites/<string:site_code>")
@@ -96,6 +95,7 @@ def review(assessment: Assessment) -> str:
         result=view.results.result,
         kind=assessment.site.kind,
         answer_label=answer_label,
+        answers=assessment.answer_map(),
         rules=RULES,
     )
 
@@ -136,6 +136,4 @@ def compare_csv() -> Response:
     _, chosen, comparison, _ = _comparison()
     if comparison is None or comparison.chart is None:
         abort(404)
-    response = Response(comparison.chart.table.csv(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="comparison-{"-".join(chosen)}.csv"'
-    return response
+    return csv_download(comparison.chart.table.csv(), f"comparison-{'-'.join(chosen)}.csv")

@@ -9,7 +9,7 @@ from typing import Any
 from assess.data.audit import get_events_for_assessment
 from assess.models import Assessment, AuditEvent
 from assess.questionnaire.forms import answer_label
-from assess.questionnaire.schema import Questionnaire
+from assess.questionnaire.schema import Question, Questionnaire
 from assess.services.questionnaires import definition_for
 
 ACTIONS = {
@@ -31,10 +31,12 @@ class HistoryEntry:
 def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
     """Newest first."""
     questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
-    return [_entry(event, questionnaire, assessment.site.kind) for event in get_events_for_assessment(assessment.id)]
+    questions = {question.id: question for domain in questionnaire.domains for question in domain.questions}
+    kind = assessment.site.kind
+    return [_entry(event, questionnaire, questions, kind) for event in get_events_for_assessment(assessment.id)]
 
 
-def _entry(event: AuditEvent, questionnaire: Questionnaire, kind: str) -> HistoryEntry:
+def _entry(event: AuditEvent, questionnaire: Questionnaire, questions: dict[str, Question], kind: str) -> HistoryEntry:
     what = ACTIONS.get(event.action, event.action.replace("-", " ").capitalize())
     details: list[str] = []
     after: dict[str, Any] = event.after or {}
@@ -42,7 +44,7 @@ def _entry(event: AuditEvent, questionnaire: Questionnaire, kind: str) -> Histor
         domain_id = after.get("domain")
         if domain_id and questionnaire.has_domain(domain_id):
             what = f"Saved ‘{questionnaire.domain(domain_id).title}’"
-        details = _changed_questions(questionnaire, kind, event.before or {}, after.get("questions") or {})
+        details = _changed_questions(questions, kind, event.before or {}, after.get("questions") or {})
     elif event.action == "assessment-started":
         details = [f"{after.get('period')}, questionnaire version {after.get('version')}"]
     elif event.action == "assessment-submitted" and after.get("level") is not None:
@@ -51,9 +53,8 @@ def _entry(event: AuditEvent, questionnaire: Questionnaire, kind: str) -> Histor
 
 
 def _changed_questions(
-    questionnaire: Questionnaire, kind: str, before: dict[str, Any], after: dict[str, Any]
+    questions: dict[str, Question], kind: str, before: dict[str, Any], after: dict[str, Any]
 ) -> list[str]:
-    questions = {question.id: question for domain in questionnaire.domains for question in domain.questions}
     lines = []
     for question_id, change in after.items():
         question = questions.get(question_id)
