@@ -93,3 +93,13 @@ def scope_for(person: PersonLike | None) -> Scope:
 
 def can_view_site(person: PersonLike | None, site: SiteLike) -> bool:
     return scope_for(person).allows(site)
+
+
+# Who may read an inspector's internal notes: inspectors and administrators, never the site.
+INTERNAL_AUDIENCES = frozenset({"inspector", "admin"})
+
+
+def sees_internal_notes(person: PersonLike | None) -> bool:
+    if person is None or not getattr(person, "is_authenticated", True):
+        return False
+    return any(role.name in INTERNAL_AUDIENCES for role in person.roles)

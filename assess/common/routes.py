@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from assess.auth.decorators import public, signed_in_required
 from assess.auth.loaders import assessment_required
+from assess.auth.policy import sees_internal_notes
 from assess.auth.routes import home_for
 from assess.data.health import database_is_reachable
 from assess.services.history import assessment_history
@@ -51,4 +52,8 @@ def healthz() -> tuple[Response, int]:
 @assessment_required
 def history(assessment: Assessment) -> str:
     """Who changed what and when, for everyone whose access policy lets them see the assessment."""
-    return render_template("common/history.html", assessment=assessment, entries=assessment_history(assessment))
+    return render_template(
+        "common/history.html",
+        assessment=assessment,
+        entries=assessment_history(assessment, internal=sees_internal_notes(current_user)),
+    )

@@ -3,11 +3,31 @@
 from assess.models.assessment import Answer, Assessment, AssessmentSection, AssessmentStatus, QuestionnaireVersion
 from assess.models.audit import AuditEvent
 from assess.models.base import Base, UTCDateTime, utcnow
+from assess.models.review import (
+    OPEN_QUERY_STATUSES,
+    AreaValidation,
+    AssessmentReview,
+    Confidence,
+    Decision,
+    Query,
+    QueryEntry,
+    QueryStatus,
+    ReviewState,
+)
 from assess.models.scores import AssessmentScore, DomainScore
 from assess.models.site import Site
 from assess.models.user import Remit, Role, User, user_roles, user_sites
 
 __all__ = [
+    "OPEN_QUERY_STATUSES",
+    "AreaValidation",
+    "AssessmentReview",
+    "Confidence",
+    "Decision",
+    "Query",
+    "QueryEntry",
+    "QueryStatus",
+    "ReviewState",
     "Answer",
     "Assessment",
     "AssessmentSection",

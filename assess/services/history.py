@@ -16,7 +16,18 @@ ACTIONS = {
     "assessment-started": "Started the assessment",
     "answers-saved": "Saved answers",
     "assessment-submitted": "Submitted the assessment",
+    "review-started": "Began the inspector's review",
+    "area-validated": "Recorded a validation decision",
+    "review-summary-saved": "Saved the confidence judgement and summary",
+    "review-finalised": "Finalised the review: validated",
+    "review-reopened": "Reopened the validated review",
+    "query-raised": "Raised a query",
+    "query-agree": "Replied to a query: agrees",
+    "query-disagree": "Replied to a query: disagrees",
+    "query-resolved": "Resolved a query",
+    "query-closed": "Closed a query unresolved",
 }
+INTERNAL = "internal_note"  # audit fields never shown to the site
 
 
 @dataclass
@@ -28,15 +39,28 @@ class HistoryEntry:
     request_id: str | None = None
 
 
-def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
-    """Newest first."""
+def assessment_history(assessment: Assessment, *, internal: bool = False) -> list[HistoryEntry]:
+    """Newest first. Without `internal` (the site's view), internal notes are left out: an event that only
+    changed an internal note does not appear at all."""
     questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
     questions = {question.id: question for domain in questionnaire.domains for question in domain.questions}
     kind = assessment.site.kind
-    return [_entry(event, questionnaire, questions, kind) for event in get_events_for_assessment(assessment.id)]
+    entries = []
+    for event in get_events_for_assessment(assessment.id):
+        if not internal and _only_internal(event):
+            continue
+        entries.append(_entry(event, questionnaire, questions, kind, internal))
+    return entries
 
 
-def _entry(event: AuditEvent, questionnaire: Questionnaire, questions: dict[str, Question], kind: str) -> HistoryEntry:
+def _only_internal(event: AuditEvent) -> bool:
+    after = {name: value for name, value in (event.after or {}).items() if name != "domain"}
+    return event.action in {"area-validated", "review-summary-saved"} and set(after) == {INTERNAL}
+
+
+def _entry(
+    event: AuditEvent, questionnaire: Questionnaire, questions: dict[str, Question], kind: str, internal: bool
+) -> HistoryEntry:
     what = ACTIONS.get(event.action, event.action.replace("-", " ").capitalize())
     details: list[str] = []
     after: dict[str, Any] = event.after or {}
@@ -49,6 +73,23 @@ def _entry(event: AuditEvent, questionnaire: Questionnaire, questions: dict[str,
         details = [f"{after.get('period')}, questionnaire version {after.get('version')}"]
     elif event.action == "assessment-submitted" and after.get("level") is not None:
         details = [f"Overall score {after.get('score')}, level {after.get('level')}"]
+    elif event.action == "area-validated":
+        domain_id = after.get("domain")
+        if domain_id and questionnaire.has_domain(domain_id):
+            what = f"Validated ‘{questionnaire.domain(domain_id).title}’"
+        details = _validation_details(after, internal)
+    elif event.action == "review-summary-saved":
+        details = _validation_details(after, internal)
+    elif event.action == "review-finalised":
+        details = [f"Confidence: {after.get('confidence')}"]
+    elif event.action == "review-reopened":
+        details = [f"Reason: {after.get('reason')}"]
+    elif event.action.startswith("query-"):
+        details = [
+            f"{name.capitalize()}: {_area_titles(questionnaire, value) if name == 'areas' else value}"
+            for name, value in after.items()
+            if name in QUERY_FIELDS and value
+        ]
     return HistoryEntry(event.occurred_at, event.actor, what, details, event.request_id)
 
 
@@ -71,3 +112,31 @@ def _changed_questions(
                 parts[-1] = "evidence removed"
         lines.append(f"{title}: {', '.join(parts)}")
     return lines
+
+
+QUERY_FIELDS = ("areas", "text", "evidence", "due", "status")
+VALIDATION_FIELDS = {
+    "decision": "Decision",
+    "validated_level": "Validated level",
+    "self_level": "Self-assessed level",
+    "reason": "Reason",
+    "confidence": "Confidence",
+    "summary": "Summary",
+    INTERNAL: "Internal note",
+}
+
+
+def _validation_details(after: dict[str, Any], internal: bool) -> list[str]:
+    lines = []
+    for name, label in VALIDATION_FIELDS.items():
+        if name not in after or (name == INTERNAL and not internal):
+            continue
+        value = after[name]
+        lines.append(f"{label}: {value if value not in (None, '') else 'none'}")
+    return lines
+
+
+def _area_titles(questionnaire: Questionnaire, domain_ids: list[str]) -> str:
+    return ", ".join(
+        questionnaire.domain(item).title if questionnaire.has_domain(item) else str(item) for item in domain_ids
+    )
