@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from assess.common.routes import bp as common_bp
     from assess.governor.routes import bp as governor_bp
     from assess.inspector.routes import bp as inspector_bp
+    from assess.packs.routes import bp as packs_bp
     from assess.reports.routes import bp as reports_bp
 
     app.register_blueprint(common_bp)
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(governor_bp)
     app.register_blueprint(inspector_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(packs_bp)
 
     from assess import unit_of_work
     from assess.common import errors, filters
