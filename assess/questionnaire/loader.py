@@ -72,6 +72,12 @@ def format_validation_error(name: str, error: ValidationError) -> list[str]:
             message = "required field is missing"
         elif item["type"] == "extra_forbidden":
             message = "unknown field (check the spelling against questionnaires/README.md)"
+        elif item["type"] in ("tuple_type", "list_type"):
+            found = _kind_of(item.get("input"))
+            message = f"expected a list (one item per line, each starting with '- '), found {found}"
+        elif item["type"] == "too_short":
+            wanted = item.get("ctx", {}).get("min_length", 1)
+            message = f"needs at least {wanted} item{'' if wanted == 1 else 's'}"
         for line in message.splitlines():
             match = _PATH_PREFIX.match(line)
             if match:
@@ -81,11 +87,39 @@ def format_validation_error(name: str, error: ValidationError) -> list[str]:
     return problems
 
 
+def _kind_of(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    if isinstance(value, str):
+        return f"the text {value[:60]!r}"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+# Fields of a domain that are metadata: they describe the area (where an inspectorate looks at the same
+# subject) without changing what is asked or how it is scored, so they may be added to or corrected in a
+# version already in use. They are left out of the content hash (questionnaires/README.md).
+METADATA_DOMAIN_FIELDS = ("references",)
+
+
+def hashed_content(raw: object) -> object:
+    """What the content hash covers: the parsed file less the metadata fields of each domain. The file's own
+    data is not changed (YAML anchors may share objects between places)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("domains"), list):
+        return raw
+    domains = [
+        {name: value for name, value in domain.items() if name not in METADATA_DOMAIN_FIELDS}
+        if isinstance(domain, dict)
+        else domain
+        for domain in raw["domains"]
+    ]
+    return {**raw, "domains": domains}
+
+
 def content_hash(raw: object) -> str:
     """A hash of the file's parsed content, not of its bytes: comments and layout may change, wording may not.
     Hashing what the file says (rather than the validated model) keeps old hashes valid when the schema
-    gains a field with a default."""
-    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    gains a field with a default. Metadata (each domain's `references`) is left out: see hashed_content."""
+    canonical = json.dumps(hashed_content(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

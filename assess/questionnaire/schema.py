@@ -117,6 +117,39 @@ class SourceRef(_Frozen):
     note: str | None = None
 
 
+class Reference(_Frozen):
+    """A heading of an inspectorate's own framework under which the area's subject is looked at (for example
+    HM Inspectorate of Prisons Expectations, "Respect: Daily life – consultation"). Metadata: printed in the
+    evidence pack, never used in scoring, and left out of the version's content hash (see the loader)."""
+
+    scheme: str = Field(min_length=1, max_length=200)
+    heading: str = Field(min_length=1, max_length=300)
+    # The kinds of site the heading applies to (a prisons inspectorate's heading means nothing to probation).
+    kinds: tuple[SiteKind, ...] = Field(default=("prison", "probation"), min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mapping(cls, value: object) -> object:
+        if not isinstance(value, dict | Reference):
+            raise ValueError(
+                f"expected a reference such as {{scheme: HM Inspectorate of Prisons Expectations, heading: "
+                f"'Respect: Daily life'}}, found {type(value).__name__} {str(value)[:60]!r}"
+            )
+        return value
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a kind of site is listed more than once")
+        return value
+
+    @property
+    def text(self) -> str:
+        """The reference as one line: '<scheme>: <heading>'."""
+        return f"{self.scheme}: {self.heading}"
+
+
 class Domain(_Frozen):
     id: str
     title: str = Field(min_length=1)
@@ -127,11 +160,17 @@ class Domain(_Frozen):
     sources: tuple[SourceRef, ...] = Field(min_length=1)
     levels: tuple[DomainLevel, ...]
     questions: tuple[Question, ...] = Field(min_length=1)
+    # The inspectorates' own headings for this area (optional metadata, not part of the content hash).
+    references: tuple[Reference, ...] = ()
 
     _slug = field_validator("id")(_check_slug)
 
     def level_guide(self, value: int) -> DomainLevel | None:
         return next((item for item in self.levels if item.value == value), None)
+
+    def references_for(self, kind: str) -> tuple[Reference, ...]:
+        """The references that apply to a kind of site, in the file's order."""
+        return tuple(reference for reference in self.references if kind in reference.kinds)
 
 
 class Source(_Frozen):
@@ -189,6 +228,7 @@ class Questionnaire(_Frozen):
                 problems.append(f"{where}.id: duplicate id '{domain.id}'")
             domain_ids.add(domain.id)
             problems.extend(_domain_problems(where, domain, known, source_ids))
+            problems.extend(_reference_problems(where, domain, self.kinds))
             for q, question in enumerate(domain.questions):
                 qwhere = f"{where}.questions[{q}]"
                 if question.id in question_ids:
@@ -238,4 +278,23 @@ def _domain_problems(where: str, domain: Domain, known: set[int], source_ids: se
             problems.append(f"{where}.levels[{g}].next_steps: required below the top level")
     if len(guide_values) != len(set(guide_values)):
         problems.append(f"{where}.levels: a level appears more than once")
+    return problems
+
+
+def _reference_problems(where: str, domain: Domain, kinds: tuple[str, ...]) -> list[str]:
+    """References for kinds of site the questionnaire is for, each heading once per area."""
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for r, reference in enumerate(domain.references):
+        place = f"{where}.references[{r}]"
+        for kind in reference.kinds:
+            if kind not in kinds:
+                problems.append(
+                    f"{place}.kinds: '{kind}' is not one of the kinds of site this questionnaire is for "
+                    f"({', '.join(kinds)})"
+                )
+        key = (reference.scheme.casefold(), reference.heading.casefold())
+        if key in seen:
+            problems.append(f"{place}: '{reference.heading}' of '{reference.scheme}' is listed more than once")
+        seen.add(key)
     return problems
