@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from assess.auth.policy import can_view_site
 from assess.data.assessments import get_assessment
+from assess.data.queries import get_query
 from assess.data.sites import get_site_by_code
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,4 +55,18 @@ def assessment_required(view: F) -> F:
         return view(*args, assessment=assessment, **kwargs)
 
     _mark(wrapped, "assessment")
+    return wrapped  # type: ignore[return-value]
+
+
+def query_required(view: F) -> F:
+    """`query_id` in the URL -> `query` (on an assessment of a site the person may see), else 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, query_id: int, **kwargs: Any) -> Any:
+        query = get_query(query_id) if 0 < query_id <= MAX_ID else None
+        if query is None or not can_view_site(current_user, query.assessment.site):
+            abort(404)
+        return view(*args, query=query, **kwargs)
+
+    _mark(wrapped, "query")
     return wrapped  # type: ignore[return-value]

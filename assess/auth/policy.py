@@ -103,3 +103,17 @@ def sees_internal_notes(person: PersonLike | None) -> bool:
     if person is None or not getattr(person, "is_authenticated", True):
         return False
     return any(role.name in INTERNAL_AUDIENCES for role in person.roles)
+
+
+def may_reply_for_site(person: PersonLike | None, site: SiteLike) -> bool:
+    """The site's right of reply belongs to its governors (the people linked to it)."""
+    if person is None or not getattr(person, "is_authenticated", True):
+        return False
+    return any(role.name == "governor" for role in person.roles) and governor_scope(person).allows(site)
+
+
+def may_inspect_site(person: PersonLike | None, site: SiteLike) -> bool:
+    """An inspector whose remit covers the site (raises, resolves and closes its queries)."""
+    if person is None or not getattr(person, "is_authenticated", True):
+        return False
+    return any(role.name == "inspector" for role in person.roles) and inspector_scope(person).allows(site)

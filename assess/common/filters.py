@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,10 +26,11 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
-def uk_date(value: datetime | None) -> str:
+def uk_date(value: datetime | date | None) -> str:
+    """'25 November 2026': a datetime in UK time, or a calendar date (a due date) as it is."""
     if value is None:
         return ""
-    local = value.astimezone(LONDON)
+    local = value.astimezone(LONDON) if isinstance(value, datetime) else value
     return f"{local.day} {local:%B %Y}"
 
 

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assess.auth.decorators import public, signed_in_required
-from assess.auth.loaders import assessment_required
-from assess.auth.policy import sees_internal_notes
+from assess.auth.loaders import assessment_required, query_required
+from assess.auth.policy import may_inspect_site, may_reply_for_site, sees_internal_notes
 from assess.auth.routes import home_for
+from assess.common.forms import DecideQueryForm, ReplyForm
+from assess.data import queries as query_data
 from assess.data.health import database_is_reachable
 from assess.services.history import assessment_history
+from assess.services.queries import query_view
 
 if TYPE_CHECKING:
-    from assess.models import Assessment
+    from assess.models import Assessment, Query
 
 bp = Blueprint("common", __name__)
 
@@ -57,3 +61,67 @@ def history(assessment: Assessment) -> str:
         assessment=assessment,
         entries=assessment_history(assessment, internal=sees_internal_notes(current_user)),
     )
+
+
+def _version(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 10 else -1
+
+
+@bp.route("/queries/<int:query_id>", methods=["GET", "POST"])
+@signed_in_required
+@query_required
+def query(query: Query) -> str | Response | tuple[str, int]:
+    """One query and every step of it. The site's governors reply here (agree; or disagree, with evidence);
+    an inspector whose remit covers the site resolves it or closes it unresolved."""
+    site = query.assessment.site
+    can_reply = may_reply_for_site(current_user, site) and query.status == query_data.AWAITING
+    can_decide = may_inspect_site(current_user, site) and query.is_open
+    reply_form = ReplyForm(formdata=None, data={"version": str(query.version)})
+    decide_form = DecideQueryForm(formdata=None, data={"version": str(query.version)})
+    status, moved_on = 200, None
+    if request.method == "POST":
+        action = request.form.get("action")
+        form: ReplyForm | DecideQueryForm
+        if action == "reply" and may_reply_for_site(current_user, site):
+            form = reply_form = ReplyForm()
+            kind = reply_form.reply.data
+        elif action == "decide" and may_inspect_site(current_user, site):
+            form = decide_form = DecideQueryForm()
+            kind = decide_form.outcome.data
+        else:
+            abort(403)
+        if form.validate():
+            try:
+                query_data.step_query(
+                    query,
+                    current_user,
+                    str(kind),
+                    (form.text.data or "").strip(),
+                    (reply_form.evidence.data or "").strip() if action == "reply" else None,
+                    _version(form.version.data),
+                )
+            except query_data.QueryConflict as conflict:
+                moved_on, status = conflict.status, 409
+            else:
+                flash(
+                    "Your reply was sent to the inspector" if action == "reply" else "The outcome was saved", "success"
+                )
+                return redirect(url_for("common.query", query_id=query.id))
+        else:
+            status = 400
+        if status == 409:
+            query = query_data.get_query(query.id) or query
+            can_reply = may_reply_for_site(current_user, site) and query.status == query_data.AWAITING
+            can_decide = may_inspect_site(current_user, site) and query.is_open
+    return render_template(
+        "common/query.html",
+        view=query_view(query, date.today()),
+        query=query,
+        site=site,
+        can_reply=can_reply,
+        can_decide=can_decide,
+        reply_form=reply_form,
+        decide_form=decide_form,
+        moved_on=moved_on,
+        has_errors=status != 200,
+    ), status

@@ -5,23 +5,32 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from assess.auth.decorators import inspector_required
 from assess.auth.loaders import assessment_required, site_required
 from assess.auth.policy import scope_for
 from assess.common.downloads import csv_download
+from assess.data import queries as query_data
+from assess.data import reviews as review_data
 from assess.data.assessments import get_assessments_for_site
+from assess.data.reviews import ValidationConflict
+from assess.inspector.forms import DecisionForm, FinaliseForm, RaiseQueryForm, ReopenForm, SummaryForm
 from assess.investigate import RULES
 from assess.questionnaire.forms import answer_label
+from assess.scoring import score_assessment
 from assess.services.caseload import STATUSES, Caseload, Filters, caseload, caseload_csv
 from assess.services.compare import MAX_SITES, MIN_SITES, Comparison, compare_sites
+from assess.services.questionnaires import definition_for
 from assess.services.review import assessment_review
+from assess.validation import DECISIONS, check_decision, reopen_problems
 
 if TYPE_CHECKING:
     from assess.models import Assessment, Site
+    from assess.questionnaire.schema import Questionnaire
 
 bp = Blueprint("inspector", __name__, template_folder="templates")
 
@@ -137,3 +146,265 @@ def compare_csv() -> Response:
     if comparison is None or comparison.chart is None:
         abort(404)
     return csv_download(comparison.chart.table.csv(), f"comparison-{'-'.join(chosen)}.csv")
+
+
+def _level_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
+    return [SelectChoice(str(level.value), f"{level.value} – {level.name}") for level in questionnaire.levels]
+
+
+# -- validation ---------------------------------------------------------------------------------------------
+
+
+def _submitted(assessment: Assessment) -> None:
+    if not assessment.is_submitted:
+        abort(404)
+
+
+def _posted_version(form_version: str | None) -> int:
+    """The version the page was opened at; a missing or mangled one counts as stale (0 never matches a saved
+    decision), so the person sees what is saved rather than overwriting it."""
+    try:
+        value = int(form_version or "0")
+    except ValueError:
+        return -1
+    return value if 0 <= value <= MAX_VERSION else -1
+
+
+MAX_VERSION = 2**31 - 1
+
+
+def _validate_page(
+    assessment: Assessment,
+    *,
+    summary_form: SummaryForm | None = None,
+    problems: list[str] | None = None,
+    reopen_form: ReopenForm | None = None,
+    conflict: ValidationConflict | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    view = assessment_review(assessment)
+    validation = view.validation
+    if summary_form is None:
+        summary_form = SummaryForm(
+            formdata=None,
+            data={
+                "confidence": validation.confidence,
+                "summary": validation.summary,
+                "internal_note": validation.internal_note or "",
+                "version": str(validation.version),
+            },
+        )
+    return render_template(
+        "inspector/validate.html",
+        review=view,
+        validation=validation,
+        assessment=assessment,
+        questionnaire=view.results.questionnaire,
+        summary_form=summary_form,
+        finalise_form=FinaliseForm(formdata=None),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
+        problems=problems or [],
+        conflict=conflict,
+        has_errors=bool(problems) or bool(summary_form.errors) or bool(reopen_form and reopen_form.errors),
+    ), status
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/validate")
+@inspector_required
+@assessment_required
+def validate(assessment: Assessment) -> tuple[str, int]:
+    """Every area's decision so far, the judgement on the whole, and finalising or reopening the review."""
+    _submitted(assessment)
+    return _validate_page(assessment)
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/validate/summary", methods=["POST"])
+@inspector_required
+@assessment_required
+def save_summary(assessment: Assessment) -> Response | tuple[str, int]:
+    _submitted(assessment)
+    form = SummaryForm()
+    if not form.validate():
+        return _validate_page(assessment, summary_form=form, status=400)
+    try:
+        review_data.save_summary(
+            assessment,
+            current_user,
+            confidence=form.confidence.data or None,
+            summary=(form.summary.data or "").strip(),
+            internal_note=(form.internal_note.data or "").strip(),
+            expected_version=_posted_version(form.version.data),
+        )
+    except review_data.ReviewFinal:
+        return _validate_page(assessment, problems=[FINAL_MESSAGE], status=409)
+    except ValidationConflict as conflict:
+        form.version.data = str(conflict.version)
+        return _validate_page(assessment, summary_form=form, conflict=conflict, status=409)
+    flash("The confidence judgement and summary were saved", "success")
+    return redirect(url_for("inspector.validate", assessment_id=assessment.id))
+
+
+FINAL_MESSAGE = "The review has been finalised, so it cannot be changed. Reopen it, with a reason, to change it."
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/validate/finalise", methods=["POST"])
+@inspector_required
+@assessment_required
+def finalise(assessment: Assessment) -> Response | tuple[str, int]:
+    _submitted(assessment)
+    form = FinaliseForm()
+    if not form.validate():
+        abort(400)
+    area_ids = [
+        domain.id for domain in definition_for(assessment.questionnaire_id, assessment.questionnaire_version).domains
+    ]
+    try:
+        review_data.finalise_review(assessment, current_user, area_ids)
+    except review_data.ReviewFinal:
+        return _validate_page(assessment, problems=["The review has already been finalised"], status=409)
+    except review_data.CannotFinalise as refused:
+        return _validate_page(assessment, problems=refused.problems, status=400)
+    flash("The review is finalised: the site now sees the validated levels as final", "success")
+    return redirect(url_for("inspector.validate", assessment_id=assessment.id))
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/validate/reopen", methods=["POST"])
+@inspector_required
+@assessment_required
+def reopen(assessment: Assessment) -> Response | tuple[str, int]:
+    _submitted(assessment)
+    form = ReopenForm()
+    if not form.validate():
+        return _validate_page(assessment, reopen_form=form, status=400)
+    reason = (form.reason.data or "").strip()
+    problems = reopen_problems(reason)
+    if problems:
+        form.reason.errors = [problems["reason"]]
+        return _validate_page(assessment, reopen_form=form, status=400)
+    try:
+        review_data.reopen_review(assessment, current_user, reason)
+    except review_data.ReviewNotFinal:
+        return _validate_page(
+            assessment, problems=["The review is not final, so there is nothing to reopen"], status=409
+        )
+    flash("The review is open again", "success")
+    return redirect(url_for("inspector.validate", assessment_id=assessment.id))
+
+
+def _area_page(
+    assessment: Assessment,
+    domain_id: str,
+    form: DecisionForm,
+    *,
+    conflict: ValidationConflict | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    view = assessment_review(assessment)
+    questionnaire = view.results.questionnaire
+    form.level.choices = [
+        SelectChoice(str(level.value), f"{level.value} – {level.name}") for level in questionnaire.levels
+    ]
+    return render_template(
+        "inspector/validate_area.html",
+        review=view,
+        assessment=assessment,
+        questionnaire=questionnaire,
+        domain=questionnaire.domain(domain_id),
+        outcome=view.validation.area(domain_id),
+        item=view.results.result.domain(domain_id),
+        answers=assessment.answer_map(),
+        answer_label=answer_label,
+        kind=assessment.site.kind,
+        form=form,
+        conflict=conflict,
+        problems=problems or [],
+        final=view.validation.is_final,
+        has_errors=bool(form.errors) or bool(problems),
+    ), status
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/validate/<string:domain_id>", methods=["GET", "POST"])
+@inspector_required
+@assessment_required
+def validate_area(assessment: Assessment, domain_id: str) -> Response | tuple[str, int]:
+    _submitted(assessment)
+    questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
+    if not questionnaire.has_domain(domain_id):
+        abort(404)
+    if request.method == "GET":
+        outcome = assessment_review(assessment).validation.area(domain_id)
+        data: dict[str, str | None] = {"version": "0"}
+        if outcome is not None and outcome.decided:
+            data = {
+                "decision": outcome.decision,
+                "level": str(outcome.validated_level) if outcome.decision in ("raise", "lower") else None,
+                "reason": outcome.reason,
+                "internal_note": outcome.internal_note or "",
+                "version": str(outcome.version),
+            }
+        return _area_page(assessment, domain_id, DecisionForm(formdata=None, data=data))
+    form = DecisionForm()
+    form.level.choices = [
+        SelectChoice(str(level.value), f"{level.value} – {level.name}") for level in questionnaire.levels
+    ]
+    valid = form.validate()
+    self_level = score_assessment(questionnaire, assessment.answer_map()).domain(domain_id).level
+    chosen = int(form.level.data) if form.level.data and form.level.data.isdigit() else None
+    decided, problems = check_decision(
+        form.decision.data if form.decision.data in DECISIONS else None,
+        self_level,
+        chosen,
+        form.reason.data,
+        [level.value for level in questionnaire.levels],
+        {level.value: level.name for level in questionnaire.levels},
+    )
+    for name, message in problems.items():
+        field = getattr(form, name)
+        if message not in field.errors:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    if not valid or decided is None:
+        return _area_page(assessment, domain_id, form, status=400)
+    try:
+        review_data.save_validation(
+            assessment,
+            current_user,
+            domain_id,
+            decision=decided.decision,
+            self_level=self_level,
+            validated_level=decided.level,
+            reason=decided.reason,
+            internal_note=(form.internal_note.data or "").strip(),
+            expected_version=_posted_version(form.version.data),
+        )
+    except review_data.ReviewFinal:
+        return _area_page(assessment, domain_id, form, problems=[FINAL_MESSAGE], status=409)
+    except ValidationConflict as conflict:
+        form.version.data = str(conflict.version)
+        return _area_page(assessment, domain_id, form, conflict=conflict, status=409)
+    flash(f"Your decision on ‘{questionnaire.domain(domain_id).title}’ was saved", "success")
+    return redirect(url_for("inspector.validate", assessment_id=assessment.id) + f"#area-{domain_id}")
+
+
+# -- queries ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/inspect/assessments/<int:assessment_id>/queries/new", methods=["GET", "POST"])
+@inspector_required
+@assessment_required
+def raise_query(assessment: Assessment) -> Response | tuple[str, int]:
+    """Ask the site about one or more areas, with a date a reply is due."""
+    _submitted(assessment)
+    questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
+    form = RaiseQueryForm() if request.method == "POST" else RaiseQueryForm(formdata=None)
+    form.areas.choices = [SelectChoice(domain.id, domain.title) for domain in questionnaire.domains]
+    if request.method == "POST" and form.validate() and form.due_on.data is not None:
+        query = query_data.raise_query(
+            assessment, current_user, list(form.areas.data or []), (form.text.data or "").strip(), form.due_on.data
+        )
+        flash("The query was sent to the site", "success")
+        return redirect(url_for("common.query", query_id=query.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "inspector/raise_query.html", assessment=assessment, form=form, has_errors=bool(form.errors)
+    ), status

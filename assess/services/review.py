@@ -4,13 +4,16 @@ the peer position of each area, the site's other submitted years, and the areas 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from assess.benchmarking import GroupBenchmark
 from assess.data.assessments import get_assessments_for_site
 from assess.investigate import Finding, areas_to_investigate
 from assess.models import Assessment
+from assess.services.queries import QueryView, assessment_queries
 from assess.services.results import AssessmentResults, assessment_results
+from assess.services.validation import ValidationView, validation_view
 
 
 @dataclass
@@ -20,6 +23,8 @@ class Review:
     findings: list[Finding]
     submitted: list[Assessment]  # the site's submitted assessments, newest period first
     previous_comparable: bool  # whether last year's levels could be compared (same questionnaire version)
+    validation: ValidationView  # the inspector's view: internal notes included
+    queries: list[QueryView]  # oldest first
 
     def findings_for(self, domain_id: str) -> list[Finding]:
         return [finding for finding in self.findings if finding.domain_id == domain_id]
@@ -51,4 +56,6 @@ def assessment_review(assessment: Assessment, group_id: str | None = None) -> Re
         previous.period if previous else None,
     )
     submitted = [item for item in get_assessments_for_site(assessment.site) if item.is_submitted]
-    return Review(results, group, findings, submitted, comparable)
+    validation = validation_view(assessment, results.questionnaire, results.result, internal=True)
+    queries = assessment_queries(assessment.id, results.questionnaire, date.today())
+    return Review(results, group, findings, submitted, comparable, validation, queries)

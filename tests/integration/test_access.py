@@ -50,12 +50,13 @@ def audience(app: Flask, rule: Rule) -> str | None:
     return getattr(app.view_functions[rule.endpoint], "_audience", None)
 
 
-KNOWN_ARGUMENTS = {"assessment_id", "site_code", "domain_id"}
+KNOWN_ARGUMENTS = {"assessment_id", "site_code", "domain_id", "query_id"}
 
 
 def build(app: Flask, rule: Rule, **values: Any) -> str:
     """The rule's URL with the given values; any other argument (a chart, a group) gets a placeholder."""
-    wanted = {name: values.get(name, "overall") for name in rule.arguments}
+    placeholders = {"query_id": 2_000_000_000}  # an id no query has, unless a test names a real one
+    wanted = {name: values.get(name, placeholders.get(name, "overall")) for name in rule.arguments}
     return app.url_map.bind("localhost").build(rule.endpoint, wanted)
 
 
@@ -414,13 +415,14 @@ def test_an_unexpected_error_gives_a_styled_500_page_without_details(tmp_path):
 def test_every_route_that_names_a_site_or_assessment_loads_it_through_the_access_policy(app):
     """The object loaders (assess.auth.loaders) are the one place a site or assessment in a URL is fetched and
     checked against the access policy: every such route has one, under its audience decorator."""
-    from assess.auth.loaders import assessment_required, site_required
+    from assess.auth.loaders import assessment_required, query_required, site_required
 
     loaders = {"site": site_required(lambda site: None).__code__,
-               "assessment": assessment_required(lambda assessment: None).__code__}
+               "assessment": assessment_required(lambda assessment: None).__code__,
+               "query": query_required(lambda query: None).__code__}
     checked = 0
     for rule in routes(app):
-        named = {"site_code": "site", "assessment_id": "assessment"}
+        named = {"site_code": "site", "assessment_id": "assessment", "query_id": "query"}
         wanted = {named[argument] for argument in rule.arguments if argument in named}
         if not wanted:
             continue
@@ -430,10 +432,10 @@ def test_every_route_that_names_a_site_or_assessment_loads_it_through_the_access
             assert loaders[kind] in codes, f"{rule.rule} does not load its {kind} through the access policy"
         assert codes.index(AUDIENCE_CHECK) < min(codes.index(loaders[kind]) for kind in wanted), rule.rule
         checked += 1
-    assert checked >= 10
+    assert checked >= 16
 
 
-@pytest.mark.parametrize("url", ["/assessments/2147483648", "/assessments/99999999999999999999/results",
+@pytest.mark.parametrize("url", ["/assessments/2147483648", "/queries/2147483648", "/queries/0", "/assessments/99999999999999999999/results",
                                  "/sites/" + "X" * 300 + "/trend", "/assessments/0/history"])
 def test_ids_and_codes_outside_what_the_database_holds_are_not_found(gov_client, url):
     assert gov_client.get(url).status_code == 404
