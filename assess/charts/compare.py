@@ -44,12 +44,23 @@ class ComparedSite:
     overall: int | None
     levels: Mapping[str, int | None]
     not_comparable: frozenset[str] = field(default_factory=frozenset)
+    # An inspector's validated level of each area decided so far, in words ("2 – Consultation", "Unable to
+    # validate"), and whether the review is final (otherwise the table says provisional).
+    validated: Mapping[str, str] = field(default_factory=dict)
+    validated_final: bool = False
 
-    def cell(self, domain_id: str, level_names: Mapping[int, str]) -> str:
+    def self_assessed(self, domain_id: str, level_names: Mapping[int, str]) -> str:
         if domain_id in self.not_comparable:
             return NOT_COMPARABLE
         level = self.levels.get(domain_id)
         return NOT_SCORED if level is None else f"{level} – {level_names[level]}"
+
+    def cell(self, domain_id: str, level_names: Mapping[int, str]) -> str:
+        """The self-assessed level, and the validated level where there is one."""
+        text = self.self_assessed(domain_id, level_names)
+        if domain_id in self.validated and domain_id not in self.not_comparable:
+            text += f" (validated{'' if self.validated_final else ', provisional'}: {self.validated[domain_id]})"
+        return text
 
 
 def comparison_chart(
@@ -86,15 +97,16 @@ def comparison_chart(
                     },
                 },
                 hovertext=[
-                    f"{escape(area_title)}<br>{escape(site.label)}: {escape(site.cell(domain_id, level_names))}"
-                    for domain_id, area_title in areas
+                    f"{escape(title_)}<br>{escape(site.label)}: {escape(site.self_assessed(domain_id, level_names))}"
+                    for domain_id, title_ in areas
                 ],
                 hovertemplate=HOVER,
             )
         )
     description = (
         f"The self-assessed level of {len(sites)} sites in each of {len(areas)} areas, side by side, from 0 to {top}. "
-        "Areas a site's questionnaire version does not have are marked not comparable in the table."
+        "Areas a site's questionnaire version does not have are marked not comparable in the table, which also "
+        "gives an inspector's validated level where there is one."
     )
     layout = base_layout(
         title,

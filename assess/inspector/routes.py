@@ -24,6 +24,7 @@ from assess.questionnaire.forms import answer_label
 from assess.scoring import score_assessment
 from assess.services.caseload import STATUSES, Caseload, Filters, caseload, caseload_csv
 from assess.services.compare import MAX_SITES, MIN_SITES, Comparison, compare_sites
+from assess.services.queries import site_queries
 from assess.services.questionnaires import definition_for
 from assess.services.review import assessment_review
 from assess.validation import DECISIONS, check_decision, reopen_problems
@@ -83,7 +84,13 @@ def caseload_download() -> Response:
 def site(site: Site) -> str:
     """A site in the remit: its submitted assessments, newest first, each opening its review."""
     submitted = [item for item in get_assessments_for_site(site) if item.is_submitted]
-    return render_template("inspector/site.html", site=site, submitted=submitted)
+    return render_template(
+        "inspector/site.html",
+        site=site,
+        submitted=submitted,
+        states=review_data.get_review_states(item.id for item in submitted),
+        queries=site_queries(site, date.today()),
+    )
 
 
 @bp.route("/inspect/assessments/<int:assessment_id>")

@@ -11,21 +11,27 @@ from datetime import date
 from assess import periods
 from assess.charts.table import csv_safe
 from assess.data.assessments import get_latest_assessments, get_sites_with_submission
+from assess.data.queries import SiteQueryCounts, get_query_counts
+from assess.data.reviews import get_review_states
 from assess.data.sites import get_sites_in_scope
 from assess.models import Assessment, Site
 
 NO_ASSESSMENT = "no assessment"
 DRAFT = "draft"
 SUBMITTED = "submitted"
-STATUSES = (NO_ASSESSMENT, DRAFT, SUBMITTED)  # "in review" and "validated" arrive with validation (issue 11)
+IN_REVIEW = "in review"
+VALIDATED = "validated"
+STATUSES = (NO_ASSESSMENT, DRAFT, SUBMITTED, IN_REVIEW, VALIDATED)
+NO_QUERIES = SiteQueryCounts()
 
 
 @dataclass(frozen=True)
 class CaseloadRow:
     site: Site
     latest: Assessment | None
-    status: str
+    status: str  # of the latest assessment: one of STATUSES
     overdue: bool  # no submitted assessment for the last complete year
+    queries: SiteQueryCounts = NO_QUERIES  # open queries, and how many of them are overdue
 
     @property
     def period(self) -> str | None:
@@ -76,11 +82,26 @@ def caseload(
     latest = get_latest_assessments(ids)
     due = periods.previous_period(periods.period_for(today))
     submitted_for_due = get_sites_with_submission(ids, due)
+    states = get_review_states(item.id for item in latest.values() if item.is_submitted)
+    queries = get_query_counts(ids, today)
     rows = []
     for site in sites:
         assessment = latest.get(site.id)
-        status = NO_ASSESSMENT if assessment is None else (SUBMITTED if assessment.is_submitted else DRAFT)
-        rows.append(CaseloadRow(site, assessment, status, overdue=site.id not in submitted_for_due))
+        if assessment is None:
+            status = NO_ASSESSMENT
+        elif not assessment.is_submitted:
+            status = DRAFT
+        else:
+            status = states.get(assessment.id, SUBMITTED)
+        rows.append(
+            CaseloadRow(
+                site,
+                assessment,
+                status,
+                overdue=site.id not in submitted_for_due,
+                queries=queries.get(site.id, NO_QUERIES),
+            )
+        )
     return Caseload(rows, due)
 
 
@@ -94,6 +115,8 @@ CSV_HEADERS = (
     "Questionnaire version",
     "Status",
     "Overdue",
+    "Open queries",
+    "Overdue queries",
 )
 
 
@@ -113,6 +136,8 @@ def caseload_csv(rows: list[CaseloadRow]) -> str:
                 row.version or "",
                 row.status,
                 "yes" if row.overdue else "no",
+                row.queries.open,
+                row.queries.overdue,
             ]
         )
     return out.getvalue()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from assess.charts import Chart
 from assess.charts.compare import ComparedSite, comparison_chart
 from assess.data.benchmarks import get_latest_submitted_scores
+from assess.data.reviews import get_review_states, get_validated_levels
 from assess.models import Site
 from assess.questionnaire.schema import Questionnaire
 from assess.services.questionnaires import latest, registry
@@ -32,6 +33,10 @@ def compare_sites(sites: Sequence[Site]) -> Comparison:
     ordered = sorted(sites, key=lambda site: (site.name, site.id))
     scores = get_latest_submitted_scores([site.id for site in ordered], questionnaire.id)
     wanted = [domain.id for domain in questionnaire.domains]
+    names = {level.value: level.name for level in questionnaire.levels}
+    assessment_ids = [stored.assessment_id for stored in scores.values()]
+    decisions = get_validated_levels(assessment_ids)
+    states = get_review_states(assessment_ids)
     columns: list[ComparedSite] = []
     with_scores: list[Site] = []
     for site in ordered:
@@ -48,10 +53,20 @@ def compare_sites(sites: Sequence[Site]) -> Comparison:
                 overall=stored.overall_level,
                 levels={domain_id: levels.get(domain_id) for domain_id in wanted},
                 not_comparable=frozenset(domain_id for domain_id in wanted if domain_id not in present),
+                validated={
+                    domain_id: _validated_text(row.decision, row.validated_level, names)
+                    for domain_id, row in decisions.get(stored.assessment_id, {}).items()
+                },
+                validated_final=states.get(stored.assessment_id) == "validated",
             )
         )
         with_scores.append(site)
-    names = {level.value: level.name for level in questionnaire.levels}
     areas = [(domain.id, domain.title) for domain in questionnaire.domains]
     chart = comparison_chart(areas, columns, names) if len(columns) >= MIN_SITES else None
     return Comparison(questionnaire, with_scores, columns, [site for site in ordered if site not in with_scores], chart)
+
+
+def _validated_text(decision: str, level: int | None, names: dict[int, str]) -> str:
+    if decision == "unable":
+        return "unable to validate"
+    return "not scored" if level is None else f"{level} – {names.get(level, level)}"

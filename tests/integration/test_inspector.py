@@ -51,9 +51,9 @@ def test_the_caseload_lists_the_remits_sites_alphabetically_with_their_status(wo
     rows = caseload_rows(response)
     assert [row[0] for row in rows] == ["HMP Alpha P-ALPHA", "HMP Middle P-MID", "HMP Zed P-ZED"]
     alpha, middle, zed = rows
-    assert alpha[3:] == [DUE, "1.0", "Submitted", "No"]
-    assert middle[3:] == ["None", "None", "No assessment", "Overdue"]
-    assert zed[3:] == [CURRENT, "1.0", "Draft", "Overdue"]
+    assert alpha[3:] == [DUE, "1.0", "Submitted", "No", "None"]
+    assert middle[3:] == ["None", "None", "No assessment", "Overdue", "None"]
+    assert zed[3:] == [CURRENT, "1.0", "Draft", "Overdue", "None"]
     body = text_of(main(page(response)))
     assert "Anyshire" not in body and "HMP Scot" not in body
     assert "Prisons in England and Wales" in body
@@ -84,7 +84,46 @@ def test_the_caseload_csv_has_the_same_rows(world, client_as):
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][:2] == ["Site code", "Site"]
-    assert rows[1:] == [["P-ALPHA", "HMP Alpha", "prison", "Wales", "Wales", DUE, "1.0", "submitted", "no"]]
+    assert rows[1:] == [["P-ALPHA", "HMP Alpha", "prison", "Wales", "Wales", DUE, "1.0", "submitted", "no", "0", "0"]]
+
+
+def test_the_caseload_shows_review_states_and_open_and_overdue_queries(world, client_as, make):
+    """In review and validated join the statuses; open queries are counted and overdue ones flagged, in the
+    page and the CSV."""
+    from datetime import timedelta
+
+    from assess.data import queries, reviews
+    from assess.extensions import db
+
+    inspector, governor = world["inspector"], make.user("governor", sites=(world["sites"]["mid"],),
+                                                        email="mid@example.org")
+    middle = make.submitted(world["sites"]["mid"], governor, DUE)
+    reviews.start_review(world["submitted"], inspector)
+    queries.raise_query(world["submitted"], inspector, ["leadership"], "Late", date.today() - timedelta(days=2))
+    queries.raise_query(world["submitted"], inspector, ["leadership"], "Soon", date.today() + timedelta(days=2))
+    answered = queries.raise_query(middle, inspector, ["leadership"], "Answered", date.today() - timedelta(days=2))
+    db.session.flush()
+    queries.step_query(answered, governor, "agree", "", None, 1)
+    areas = [domain.id for domain in make.questionnaire().definition.domains]
+    for area in areas:
+        reviews.save_validation(middle, inspector, area, decision="agree", self_level=3, validated_level=3, reason="",
+                                internal_note="", expected_version=0)
+    reviews.save_summary(middle, inspector, confidence="confident", summary="Sound", internal_note="",
+                         expected_version=1)
+    reviews.finalise_review(middle, inspector, areas)
+    db.session.commit()
+
+    client = client_as(inspector)
+    rows = {row[0].split(" P-")[0]: row for row in caseload_rows(client.get("/caseload"))}
+    assert rows["HMP Alpha"][5:] == ["In review", "No", "2 1 overdue"]
+    assert rows["HMP Middle"][5:] == ["Validated", "No", "1"]  # answered, not overdue: the site has replied
+    assert [row[0].split(" P-")[0] for row in caseload_rows(client.get("/caseload?status=validated"))] == [
+        "HMP Middle"]
+    assert [row[0].split(" P-")[0] for row in caseload_rows(client.get("/caseload?status=in+review"))] == [
+        "HMP Alpha"]
+    csv_rows = list(csv.reader(io.StringIO(client.get("/caseload.csv").get_data(as_text=True))))
+    assert [row[7:] for row in csv_rows[1:]] == [["in review", "no", "2", "1"], ["validated", "no", "1", "0"],
+                                                 ["draft", "yes", "0", "0"]]
 
 
 def test_an_inspector_reaches_the_shared_pages_of_sites_in_the_remit_and_nothing_outside(world, client_as, app):
@@ -170,6 +209,20 @@ def test_comparing_sites_shows_areas_by_sites_with_levels_a_chart_table_and_csv(
     assert rows[0] == headers and len(rows) == 14
     for word in ("rank", "1st"):
         assert word not in response.get_data(as_text=True).lower()
+
+    # An inspector's decision appears beside the self-assessed level, provisional until the review is final.
+    from assess.data import reviews
+    from assess.extensions import db
+
+    reviews.save_validation(world["submitted"], world["inspector"], "leadership", decision="lower", self_level=3,
+                            validated_level=2, reason="Few minutes", internal_note="", expected_version=0)
+    db.session.commit()
+    soup = page(client.get("/compare?compare=1&site=P-THIRD&site=P-ALPHA"))
+    body = {text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")]
+            for row in main(soup).find("table").find("tbody").find_all("tr")}
+    leadership = next(value for key, value in body.items() if key.startswith("Leadership"))
+    assert leadership[0] == "3 – Participation (validated, provisional: 2 – Consultation)"
+    assert leadership[1] == "2 – Consultation"
 
 
 @pytest.mark.parametrize(
