@@ -193,6 +193,7 @@ def _validate_page(
     validation = view.validation
     if summary_form is None:
         summary_form = SummaryForm(
+            prefix="summary",
             formdata=None,
             data={
                 "confidence": validation.confidence,
@@ -208,8 +209,8 @@ def _validate_page(
         assessment=assessment,
         questionnaire=view.results.questionnaire,
         summary_form=summary_form,
-        finalise_form=FinaliseForm(formdata=None),
-        reopen_form=reopen_form or ReopenForm(formdata=None),
+        finalise_form=FinaliseForm(prefix="finalise", formdata=None),
+        reopen_form=reopen_form or ReopenForm(prefix="reopen", formdata=None),
         problems=problems or [],
         conflict=conflict,
         has_errors=bool(problems) or bool(summary_form.errors) or bool(reopen_form and reopen_form.errors),
@@ -230,7 +231,7 @@ def validate(assessment: Assessment) -> tuple[str, int]:
 @assessment_required
 def save_summary(assessment: Assessment) -> Response | tuple[str, int]:
     _submitted(assessment)
-    form = SummaryForm()
+    form = SummaryForm(prefix="summary")
     if not form.validate():
         return _validate_page(assessment, summary_form=form, status=400)
     try:
@@ -259,7 +260,7 @@ FINAL_MESSAGE = "The review has been finalised, so it cannot be changed. Reopen 
 @assessment_required
 def finalise(assessment: Assessment) -> Response | tuple[str, int]:
     _submitted(assessment)
-    form = FinaliseForm()
+    form = FinaliseForm(prefix="finalise")
     if not form.validate():
         abort(400)
     area_ids = [
@@ -280,7 +281,7 @@ def finalise(assessment: Assessment) -> Response | tuple[str, int]:
 @assessment_required
 def reopen(assessment: Assessment) -> Response | tuple[str, int]:
     _submitted(assessment)
-    form = ReopenForm()
+    form = ReopenForm(prefix="reopen")
     if not form.validate():
         return _validate_page(assessment, reopen_form=form, status=400)
     reason = (form.reason.data or "").strip()

@@ -155,12 +155,16 @@ def seed(app: Any) -> Seed:
         shared_draft = make.draft(shared_site, governor, current)
         # An assessment at a site the other governor is not linked to: a 404 for them, never a 403.
         foreign = make.draft(probation_site, governor, previous)
+        # The inspector's review of the other site's submitted assessment: one area lowered, with an internal
+        # note, and a query awaiting the site's reply (the validation, query and results pages show them).
+        query = _review_and_query(submitted, definition, other_governor)
         placeholders = {
             "site": other["code"],
             "draft": str(draft.id),
             "submitted": str(submitted.id),
             "foreign": str(foreign.id),
             "shared_draft": str(shared_draft.id),
+            "query": str(query),
             "domain": definition.domains[0].id,
             "last_domain": definition.domains[-1].id,
         }
@@ -176,3 +180,36 @@ def seed(app: Any) -> Seed:
         placeholders=placeholders,
         domains=outline,
     )
+
+
+INTERNAL_NOTE = "Internal: ask the council chair directly at the visit"
+
+
+def _review_and_query(submitted: Any, definition: Any, governor: Any) -> int:
+    from datetime import timedelta
+
+    from assess.data import queries, reviews
+    from assess.data.users import get_user_by_email
+    from assess.extensions import db
+    from assess.scoring import score_assessment
+
+    inspector = get_user_by_email(AUDIENCE_USERS["inspector"])
+    area = definition.domains[0]
+    self_level = score_assessment(definition, submitted.answer_map()).domain(area.id).level
+    if self_level and self_level > 0:
+        reviews.save_validation(
+            submitted, inspector, area.id, decision="lower", self_level=self_level, validated_level=self_level - 1,
+            reason="The minutes show the council met twice this year, not monthly.", internal_note=INTERNAL_NOTE,
+            expected_version=0,
+        )
+    else:
+        reviews.save_validation(
+            submitted, inspector, area.id, decision="unable", self_level=self_level, validated_level=None,
+            reason="No minutes were provided.", internal_note=INTERNAL_NOTE, expected_version=0,
+        )
+    query = queries.raise_query(
+        submitted, inspector, [area.id, definition.domains[1].id],
+        "Please send the minutes of the last three council meetings.", date.today() + timedelta(days=21),
+    )
+    db.session.commit()
+    return query.id

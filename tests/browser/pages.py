@@ -3,7 +3,8 @@ text-spacing checks (test_pages.py) by adding one line here.
 
 Placeholders come from the seed data (conftest.seed): {site} the other governor's site code, {draft} its
 finished draft for this year, {submitted} its submitted assessment for last year, {foreign} an assessment
-at a site it is not linked to, {domain} and {last_domain} the first and last questionnaire domains.
+at a site it is not linked to, {domain} and {last_domain} the first and last questionnaire domains, {query}
+a query on {submitted} awaiting the site's reply (the inspector has lowered its first area, with a note).
 Write ("/path", status) for a page that answers with another status than 200. The user each audience signs
 in as is in conftest.AUDIENCE_USERS ("public" is not signed in)."""
 
@@ -34,6 +35,7 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
         "/sites/{site}/trend",
         "/assessments/{submitted}/history",
         "/assessments/{draft}/history",
+        "/queries/{query}",
         ("/assessments/{foreign}", 404),
     ],
     "inspector": [
@@ -47,6 +49,11 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
         "/compare?compare=1&site={site}&site=PEER1&site=PEER2",
         "/compare?compare=1&site={site}",
         "/assessments/{submitted}/history",
+        "/inspect/assessments/{submitted}/validate",
+        "/inspect/assessments/{submitted}/validate/{domain}",
+        "/inspect/assessments/{submitted}/validate/{last_domain}",
+        "/inspect/assessments/{submitted}/queries/new",
+        "/queries/{query}",
         ("/assessments/{foreign}/history", 404),
         ("/sites", 403),
     ],

@@ -101,8 +101,9 @@ def test_finalising_needs_every_area_then_locks_and_reopening_needs_a_reason(wor
     assert "Select how confident you are in the self-assessment as a whole" in messages
 
     _decide_all(client, world)
-    assert client.post(f"{base}/summary", data={"confidence": "partly confident", "summary": "Mostly sound",
-                                                "internal_note": NOTE, "version": "1"}).status_code == 302
+    assert client.post(f"{base}/summary", data={"summary-confidence": "partly confident",
+                                                "summary-summary": "Mostly sound",
+                                                "summary-internal_note": NOTE, "summary-version": "1"}).status_code == 302
     assert location(client.post(f"{base}/finalise")) == base
     body = text_of(main(page(client.get(base))))
     assert "Validated" in body and "Partly confident" in body
@@ -112,10 +113,10 @@ def test_finalising_needs_every_area_then_locks_and_reopening_needs_a_reason(wor
     assert locked.status_code == 409
     assert "The review has been finalised" in text_of(page(locked).select_one(".govuk-error-summary"))
 
-    refused = client.post(f"{base}/reopen", data={"reason": "  "})
+    refused = client.post(f"{base}/reopen", data={"reopen-reason": "  "})
     assert refused.status_code == 400
-    assert ("#reason", "Enter the reason for reopening the validated review") in error_summary(page(refused))
-    assert client.post(f"{base}/reopen", data={"reason": "New evidence from the visit"}).status_code == 302
+    assert ("#reopen-reason", "Enter the reason for reopening the validated review") in error_summary(page(refused))
+    assert client.post(f"{base}/reopen", data={"reopen-reason": "New evidence from the visit"}).status_code == 302
     assert "In review" in text_of(main(page(client.get(base))))
 
     # The History, in order, as the site sees it (no internal notes) and as the inspector does.
