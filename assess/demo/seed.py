@@ -1,6 +1,8 @@
-"""Clearly fictional demo data: sites, one account per role, and submitted assessments over two periods.
+"""Clearly fictional demo data: sites, one account per role, submitted assessments over two periods, and
+the demo inspectors' reviews and queries of some of them (assess.demo.reviews).
 
-The answers are generated from a seeded random source, so the same call always builds the same data.
+The answers are generated from a seeded random source, so the same call always builds the same data. Each
+submission's audit event carries the time it was submitted (assess.demo.clock).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from assess import periods
 from assess.data import assessments as assessment_data
 from assess.data.sites import get_site_by_code, upsert_sites
 from assess.data.users import create_or_update_user
+from assess.demo.clock import demo_time
+from assess.demo.reviews import seed_reviews
 from assess.questionnaire.loader import LoadedQuestionnaire
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DONT_KNOW, NOT_APPLICABLE, score_assessment
@@ -206,8 +210,10 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
             )
             submitter = submitters.get(row["code"], users["admin@example.org"])
             result = score_assessment(loaded.definition, choices)
-            assessment_data.create_submitted_assessment(
-                site, period, loaded, choices, evidence, submitter, submitted_at, result
-            )
+            with demo_time() as clock, clock.at(submitted_at):
+                assessment_data.create_submitted_assessment(
+                    site, period, loaded, choices, evidence, submitter, submitted_at, result
+                )
             created += 1
-    return {"sites": len(DEMO_SITES), "accounts": len(DEMO_ACCOUNTS), "assessments_created": created}
+    reviewed = seed_reviews(sites, users, submitters, today)
+    return {"sites": len(DEMO_SITES), "accounts": len(DEMO_ACCOUNTS), "assessments_created": created, **reviewed}
