@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from assess.data.clock import now
 from assess.extensions import db
 from assess.models import AuditEvent
 
@@ -66,6 +67,7 @@ def record(
 ) -> AuditEvent:
     """Add one event to the session (flushed with the change it records; committed with it)."""
     event = AuditEvent(
+        occurred_at=now(),
         request_id=current_request_id(),
         user_id=user.id if user is not None else None,
         actor=(actor or actor_label(user))[:255],

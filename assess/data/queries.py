@@ -17,8 +17,9 @@ from datetime import date
 from sqlalchemy import and_, case, func, select, update
 
 from assess.data.audit import actor_label, record
+from assess.data.clock import now
 from assess.extensions import db
-from assess.models import OPEN_QUERY_STATUSES, Assessment, Query, QueryEntry, QueryStatus, User, utcnow
+from assess.models import OPEN_QUERY_STATUSES, Assessment, Query, QueryEntry, QueryStatus, User
 
 AWAITING = QueryStatus.AWAITING_SITE.value
 ANSWERED = QueryStatus.ANSWERED.value
@@ -95,7 +96,7 @@ def _entry(query_id: int, user: User, kind: str, text: str, evidence: str | None
         kind=kind,
         text=text,
         evidence=evidence or None,
-        at=utcnow(),
+        at=now(),
         by_id=user.id,
         by_label=actor_label(user),
     )
@@ -112,7 +113,7 @@ def raise_query(assessment: Assessment, user: User, domain_ids: list[str], text:
         due_on=due_on,
         status=AWAITING,
         version=1,
-        raised_at=utcnow(),
+        raised_at=now(),
         raised_by_id=user.id,
     )
     db.session.add(query)

@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from assess.data import clock
 from assess.data.assessments import _insert
 from assess.data.audit import record
 from assess.extensions import db
-from assess.models import AreaValidation, Assessment, AssessmentReview, ReviewState, User, utcnow
+from assess.models import AreaValidation, Assessment, AssessmentReview, ReviewState, User
 from assess.validation import finalise_problems
 
 IN_REVIEW = ReviewState.IN_REVIEW.value
@@ -108,7 +109,7 @@ def _lock_review(assessment_id: int, state: str) -> bool:
     locked = db.session.scalar(
         update(AssessmentReview)
         .where(AssessmentReview.assessment_id == assessment_id, AssessmentReview.state == state)
-        .values(updated_at=utcnow())
+        .values(updated_at=clock.now())
         .returning(AssessmentReview.assessment_id)
         .execution_options(synchronize_session=False)
     )
@@ -119,16 +120,16 @@ def start_review(assessment: Assessment, user: User) -> AssessmentReview:
     """The assessment's review, begun now if it has none (once, however many begin it at the same moment)."""
     if not assessment.is_submitted:
         raise NotSubmitted()
-    now = utcnow()
+    stamp = clock.now()
     started = db.session.scalar(
         _insert(AssessmentReview)
         .values(
             assessment_id=assessment.id,
             state=IN_REVIEW,
             version=1,
-            started_at=now,
+            started_at=stamp,
             started_by_id=user.id,
-            updated_at=now,
+            updated_at=stamp,
         )
         .on_conflict_do_nothing(index_elements=["assessment_id"])
         .returning(AssessmentReview.assessment_id)
@@ -194,7 +195,7 @@ def save_validation(
         "validated_level": validated_level,
         "reason": reason,
         "internal_note": internal_note or None,
-        "decided_at": utcnow(),
+        "decided_at": clock.now(),
         "decided_by_id": user.id,
     }
     if current is None:
@@ -279,9 +280,9 @@ def finalise_review(assessment: Assessment, user: User, area_ids: list[str]) -> 
     problems = finalise_problems(area_ids, validations, review.confidence, review.summary)
     if problems:
         raise CannotFinalise(problems)
-    now = utcnow()
+    stamp = clock.now()
     review.state = VALIDATED
-    review.finalised_at = now
+    review.finalised_at = stamp
     review.finalised_by_id = user.id
     db.session.flush()
     counts: dict[str, int] = {}
@@ -306,7 +307,7 @@ def reopen_review(assessment: Assessment, user: User, reason: str) -> Assessment
     reopened = db.session.scalar(
         update(AssessmentReview)
         .where(AssessmentReview.assessment_id == assessment.id, AssessmentReview.state == VALIDATED)
-        .values(state=IN_REVIEW, finalised_at=None, finalised_by_id=None, updated_at=utcnow())
+        .values(state=IN_REVIEW, finalised_at=None, finalised_by_id=None, updated_at=clock.now())
         .returning(AssessmentReview.assessment_id)
         .execution_options(synchronize_session=False)
     )
