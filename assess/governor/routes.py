@@ -23,11 +23,15 @@ from assess.common.downloads import csv_download
 from assess.data import assessments as assessment_data
 from assess.data.sites import get_sites
 from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
+from assess.governor.results_csv import results_csv as results_csv_text
+from assess.governor.site_queries import open_queries_by_site
 from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
 from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
 from assess.scoring import Result, score_assessment
+from assess.services.queries import assessment_queries
 from assess.services.questionnaires import definition_for, latest
 from assess.services.results import assessment_results, site_trend
+from assess.services.validation import validation_view
 
 if TYPE_CHECKING:
     from assess.models import Assessment, Site
@@ -50,7 +54,13 @@ def sites() -> str:
     scope = scope_for(current_user)
     listed = get_sites(None if scope.all_sites else scope.site_ids)
     by_site = assessment_data.get_assessments_for_sites(site.id for site in listed)
-    return render_template("governor/sites.html", rows=[(site, by_site[site.id]) for site in listed])
+    queries = open_queries_by_site((site.id for site in listed), date.today())
+    return render_template(
+        "governor/sites.html",
+        rows=[(site, by_site[site.id], queries[site.id]) for site in listed],
+        awaiting=sum(item.awaiting for item in queries.values()),
+        overdue=sum(item.overdue for item in queries.values()),
+    )
 
 
 @bp.route("/sites/<string:site_code>/start", methods=["GET", "POST"])
@@ -247,6 +257,9 @@ def results(assessment: Assessment) -> str | Response:
     return render_template(
         "governor/results.html",
         view=view,
+        # The site's copy of the validation: never an inspector's internal notes.
+        validation=validation_view(assessment, view.questionnaire, view.result, internal=False),
+        queries=assessment_queries(assessment.id, view.questionnaire, date.today()),
         assessment=assessment,
         questionnaire=view.questionnaire,
         result=view.result,
@@ -257,6 +270,19 @@ def results(assessment: Assessment) -> str | Response:
         chosen=chosen,
         charts=view.charts(chosen) if chosen else [],
     )
+
+
+@bp.route("/assessments/<int:assessment_id>/results.csv")
+@governor_required
+@assessment_required
+def results_csv(assessment: Assessment) -> Response:
+    """Each area's self-assessed score and level beside the inspector's decision, validated level and reason."""
+    if not assessment.is_submitted:  # no results yet: back to the assessment, as the results page does
+        return redirect(url_for("governor.task_list", assessment_id=assessment.id))
+    questionnaire = _questionnaire(assessment)
+    result = score_assessment(questionnaire, assessment.answer_map())
+    validation = validation_view(assessment, questionnaire, result, internal=False)
+    return csv_download(results_csv_text(result, validation), f"{assessment.site.code}-{assessment.period}-results.csv")
 
 
 @bp.route("/assessments/<int:assessment_id>/benchmarks/<string:group_id>/<string:chart_id>.csv")

@@ -25,6 +25,7 @@ from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DomainResult, Result
 from assess.services.results import ALL_GROUPS, AssessmentResults, assessment_results
+from assess.services.validation import NOT_REVIEWED, ValidationView, validation_view
 
 if TYPE_CHECKING:
     from assess.models import Assessment
@@ -57,6 +58,7 @@ class GroupSection:
 class ReportData:
     results: AssessmentResults  # what the results page shows, assembled once (assess.services.results)
     groups: list[GroupSection]  # the groups whose charts the report holds
+    validation: ValidationView  # the inspector's validation as the site sees it: never internal notes
     all_groups: bool = False  # True: every shown group has its charts; False: the chosen one
     trend: Chart | None = None  # built only when the PDF is made, and only with two periods or more
     images: dict[int, str] = field(default_factory=dict)  # id(chart) -> URL of its SVG (report-chart:N)
@@ -89,6 +91,11 @@ class ReportData:
     @property
     def min_peer_group(self) -> int:
         return self.results.min_peer_group
+
+    @property
+    def reviewed(self) -> bool:
+        """An inspector has begun to review the assessment (so the report shows validated levels)."""
+        return self.validation.state != NOT_REVIEWED
 
     @property
     def trend_points(self) -> list[TrendPoint]:
@@ -151,12 +158,14 @@ class ReportData:
 
 def gather(assessment: Assessment, group: str | None = None) -> ReportData:
     """What the report shows: the results page's own results (assess.services.results) with, for the chosen
-    peer group (or every shown group for `group=all`), its charts. When there will be charts, the chart
-    exporter is started here if it is not running yet."""
+    peer group (or every shown group for `group=all`), its charts, and the inspector's validation as the
+    site sees it (the report is the site's: whoever downloads it, it never holds an internal note). When
+    there will be charts, the chart exporter is started here if it is not running yet."""
     results = assessment_results(assessment)
     data = ReportData(
         results,
         [GroupSection(item) for item in results.groups(group)],
+        validation_view(assessment, results.questionnaire, results.result, internal=False),
         all_groups=group == ALL_GROUPS,
     )
     if data.has_charts:
@@ -200,6 +209,24 @@ def benchmark_snapshot(benchmarks: list[GroupBenchmark]) -> list[dict[str, Any]]
     return snapshot
 
 
+def validation_fingerprint(view: ValidationView) -> str:
+    """A hash of everything the report shows of the validation, so that a new decision, reason, summary or
+    state gives a new report (a cached one would show the validation as it was)."""
+    return cache.digest(
+        {
+            "state": view.state,
+            "confidence": view.confidence,
+            "summary": view.summary,
+            "finalised": [view.finalised_at, view.finalised_by],
+            "overall": view.overall,
+            "areas": [
+                [area.domain_id, area.decision, area.validated_level, area.validated_level_name, area.reason]
+                for area in view.areas
+            ],
+        }
+    )
+
+
 @functools.cache
 def _library_versions() -> tuple[str, ...]:
     # Read from the installed metadata: importing WeasyPrint here would cost a second in the app process.
@@ -219,7 +246,8 @@ def cache_key(data: ReportData) -> str:
         "all": data.all_groups,
         "trend": [(point.period, point.overall) for point in data.trend_points],
     }
-    return cache.report_key(assessment_snapshot(data), benchmarks, template_fingerprint())
+    assessment = {**assessment_snapshot(data), "validation": validation_fingerprint(data.validation)}
+    return cache.report_key(assessment, benchmarks, template_fingerprint())
 
 
 @functools.cache
