@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app wsgi questionnaire validate | users create | sites import | demo seed."""
+"""Command-line tasks: flask --app wsgi questionnaire validate | users create | sites import | areas import |
+demo seed | audit show."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from assess.admin.areas_csv import AreasCsvError, parse_areas_csv
 from assess.admin.remit import RemitError, describe_remit, parse_remit
 from assess.admin.sites_csv import SitesCsvError, parse_sites_csv
 from assess.models.user import ROLES
@@ -44,6 +46,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 sites_cli = AppGroup("sites", help="Manage sites.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service out.")
 audit_cli = AppGroup("audit", help="Read the audit trail.")
+areas_cli = AppGroup("areas", help="Manage areas (named sets of sites for commissioners).")
 
 
 @questionnaire_cli.command("validate")
@@ -99,12 +102,17 @@ def _recorded(getter):  # type: ignore[no-untyped-def]
     help="An inspector's remit: all, prison, probation, or a kind with nations, e.g. prison:England,Wales "
     "(repeat for more).",
 )
+@click.option("--area", "area_codes", multiple=True, help="A commissioner's area code (repeat for more).")
 @unit_of_work
 def create_user_command(
-    email: str, name: str, role: str, site_codes: tuple[str, ...], remit_values: tuple[str, ...]
+    email: str,
+    name: str,
+    role: str,
+    site_codes: tuple[str, ...],
+    remit_values: tuple[str, ...],
+    area_codes: tuple[str, ...],
 ) -> None:
     """Create an account (or update the one with this email). Password from ASSESS_PASSWORD or a prompt."""
-    from assess.data.sites import get_site_by_code
     from assess.data.users import create_or_update_user
     from assess.extensions import security
 
@@ -114,6 +122,25 @@ def create_user_command(
         raise click.UsageError(f"--email: {exc}") from None
     if not name.strip():
         raise click.UsageError("--name: enter the person's name")
+    sites = _sites_for(role, site_codes)
+    remit = _remit_for(role, remit_values)
+    areas = _areas_for(role, area_codes)
+    password = os.environ.get("ASSESS_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems, password = security.password_util.validate(password, True, email=email, name=name)
+    if problems:
+        raise click.UsageError("password refused: " + " ".join(str(problem) for problem in problems))
+    user = create_or_update_user(email, name.strip(), role, password, sites, remit=remit, areas=areas)
+    covers = "; ".join(describe_remit(remit))
+    click.echo(
+        f"Saved {user.email} ({role}{', sites: ' + ', '.join(s.code for s in sites) if sites else ''}"
+        f"{', remit: ' + covers if covers else ''}"
+        f"{', areas: ' + ', '.join(area.code for area in areas) if areas else ''})."
+    )
+
+
+def _sites_for(role: str, site_codes: tuple[str, ...]) -> list[Any]:
+    from assess.data.sites import get_site_by_code
+
     sites = []
     for code in site_codes:
         site = get_site_by_code(code.strip().upper())
@@ -122,6 +149,10 @@ def create_user_command(
         sites.append(site)
     if role == "governor" and not sites:
         raise click.UsageError("--site: a governor must be linked to at least one site")
+    return sites
+
+
+def _remit_for(role: str, remit_values: tuple[str, ...]) -> list[tuple[str, str]]:
     try:
         remit = parse_remit(remit_values)
     except RemitError as exc:
@@ -130,16 +161,23 @@ def create_user_command(
         raise click.UsageError("--remit: an inspector needs a remit, for example --remit prison:England,Wales")
     if remit and role != "inspector":
         raise click.UsageError("--remit: only an inspector has a remit")
-    password = os.environ.get("ASSESS_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problems, password = security.password_util.validate(password, True, email=email, name=name)
-    if problems:
-        raise click.UsageError("password refused: " + " ".join(str(problem) for problem in problems))
-    user = create_or_update_user(email, name.strip(), role, password, sites, remit=remit)
-    covers = "; ".join(describe_remit(remit))
-    click.echo(
-        f"Saved {user.email} ({role}{', sites: ' + ', '.join(s.code for s in sites) if sites else ''}"
-        f"{', remit: ' + covers if covers else ''})."
-    )
+    return remit
+
+
+def _areas_for(role: str, area_codes: tuple[str, ...]) -> list[Any]:
+    from assess.data.areas import get_area_by_code
+
+    areas = []
+    for code in area_codes:
+        area = get_area_by_code(code.strip().upper())
+        if area is None:
+            raise click.UsageError(f"--area: no area with code '{code}' (import areas first: flask areas import)")
+        areas.append(area)
+    if role == "commissioner" and not areas:
+        raise click.UsageError("--area: a commissioner needs at least one area, for example --area NW-REGION")
+    if areas and role != "commissioner":
+        raise click.UsageError("--area: only a commissioner has areas")
+    return areas
 
 
 @sites_cli.command("import")
@@ -163,6 +201,47 @@ def import_sites_command(csv_file: Path) -> None:
         raise SystemExit(1) from None
     created, updated = upsert_sites(rows)
     click.echo(f"Imported {len(rows)} sites: {created} new, {updated} updated.")
+
+
+@areas_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@unit_of_work
+def import_areas_command(csv_file: Path) -> None:
+    """Create or update areas from a CSV file, one row per site in an area (see README). All or nothing."""
+    from assess.data.areas import AreaRow, get_sites_by_codes, upsert_areas
+
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        click.echo(f"{csv_file}: not UTF-8 text; save it as 'CSV UTF-8' and try again", err=True)
+        raise SystemExit(1) from None
+    try:
+        parsed = parse_areas_csv(text)
+    except AreasCsvError as exc:
+        problems = exc.problems
+    else:
+        known = get_sites_by_codes(code for area in parsed for code, _ in area.site_codes)
+        problems = [
+            f"line {line}: no site with code '{code}' (import sites first)"
+            for area in parsed
+            for code, line in area.site_codes
+            if code not in known
+        ]
+    if problems:
+        for problem in sorted(problems, key=_line_number):
+            click.echo(f"{csv_file.name}: {problem}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        raise SystemExit(1)
+    created, updated = upsert_areas(
+        AreaRow(area.code, area.name, area.type, tuple(code for code, _ in area.site_codes)) for area in parsed
+    )
+    sites = sum(len(area.site_codes) for area in parsed)
+    click.echo(f"Imported {len(parsed)} areas ({sites} site memberships): {created} new, {updated} updated.")
+
+
+def _line_number(problem: str) -> int:
+    number = problem.removeprefix("line ").split(":", 1)[0]
+    return int(number) if number.isdigit() else 0
 
 
 @demo_cli.command("seed")
@@ -246,5 +325,5 @@ def audit_show_command(site_code: str, limit: int) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli, audit_cli):
+    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli, audit_cli, areas_cli):
         app.cli.add_command(group)

@@ -2,8 +2,7 @@
 person to a Scope; a person with several roles sees the union. Nothing else in the app decides scope:
 the object loaders (assess.auth.loaders) and every list of sites ask this module.
 
-Pure: no database, no Flask. The commissioner's rule (their areas) arrives with its issue, as one
-function here plus its tests.
+Pure: no database, no Flask.
 """
 
 from __future__ import annotations
@@ -67,6 +66,12 @@ def inspector_scope(person: PersonLike) -> Scope:
     return Scope(kinds_nations=frozenset((remit.kind, remit.nation) for remit in person.remits))
 
 
+def commissioner_scope(person: PersonLike) -> Scope:
+    """A commissioner sees the sites in the areas their account covers (a region, a prison group, ...)."""
+    areas = getattr(person, "areas", None) or []
+    return Scope(site_ids=frozenset(site.id for area in areas for site in area.sites))
+
+
 def admin_scope(person: PersonLike) -> Scope:
     """An administrator sees every site."""
     return Scope(all_sites=True)
@@ -75,12 +80,13 @@ def admin_scope(person: PersonLike) -> Scope:
 RULES: dict[str, Callable[[PersonLike], Scope]] = {
     "governor": governor_scope,
     "inspector": inspector_scope,
+    "commissioner": commissioner_scope,
     "admin": admin_scope,
 }
 
 
 def scope_for(person: PersonLike | None) -> Scope:
-    """The union of the rules of the person's roles; nothing for a role without a rule yet, or nobody."""
+    """The union of the rules of the person's roles; nothing for nobody."""
     if person is None or not getattr(person, "is_authenticated", True):
         return NOTHING
     scope = NOTHING

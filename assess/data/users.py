@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assess.data.audit import record
 from assess.extensions import db
-from assess.models import Remit, Role, Site, User
+from assess.models import Area, Remit, Role, Site, User
 from assess.models.user import ROLES
 
 
@@ -34,6 +34,7 @@ def _described(user: User) -> dict[str, Any]:
         "roles": [role.name for role in user.roles],
         "sites": [site.code for site in user.sites],
         "remit": [f"{remit.kind}:{remit.nation}" for remit in user.remits],
+        "areas": [area.code for area in user.areas],
     }
 
 
@@ -45,10 +46,11 @@ def create_or_update_user(
     sites: Iterable[Site] = (),
     actor: User | None = None,
     remit: Iterable[tuple[str, str]] = (),
+    areas: Iterable[Area] = (),
 ) -> User:
     """Create the account, or update an existing one with this email (its name, role, sites, remit and
-    password). `remit`: the (kind of site, nation) pairs an inspector covers. An audit event says what
-    changed (never the password itself)."""
+    password). `remit`: the (kind of site, nation) pairs an inspector covers; `areas`: a commissioner's
+    areas. An audit event says what changed (never the password itself)."""
     roles = ensure_roles()
     email = email.strip().lower()
     user = get_user_by_email(email)
@@ -66,6 +68,7 @@ def create_or_update_user(
     wanted = sorted(set(remit))
     if [(item.kind, item.nation) for item in user.remits] != wanted:
         user.remits = [Remit(kind=kind, nation=nation) for kind, nation in wanted]
+    user.areas = sorted(set(areas), key=lambda area: (area.name, area.id))
     db.session.flush()
     after = {**_described(user), "password": "set"}
     record(actor, "user-created" if before is None else "user-changed", "user", user.email, before=before, after=after)

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models. Invariants that matter live in the database as constraints."""
 
+from assess.models.area import AREA_TYPES, Area, Assurance, AssuranceDecision, area_sites, user_areas
 from assess.models.assessment import Answer, Assessment, AssessmentSection, AssessmentStatus, QuestionnaireVersion
 from assess.models.audit import AuditEvent
 from assess.models.base import Base, UTCDateTime, utcnow
@@ -19,6 +20,12 @@ from assess.models.site import Site
 from assess.models.user import Remit, Role, User, user_roles, user_sites
 
 __all__ = [
+    "AREA_TYPES",
+    "Area",
+    "Assurance",
+    "AssuranceDecision",
+    "area_sites",
+    "user_areas",
     "OPEN_QUERY_STATUSES",
     "AreaValidation",
     "AssessmentReview",

@@ -11,6 +11,7 @@ from assess.models.base import Base, UTCDateTime, utcnow
 from assess.questionnaire.schema import NATIONS, SITE_KINDS
 
 if TYPE_CHECKING:
+    from assess.models.area import Area
     from assess.models.site import Site
 
 ROLES = {
@@ -77,6 +78,8 @@ class User(Base, UserMixin):
     remits: Mapped[list[Remit]] = relationship(
         lazy="selectin", order_by=(Remit.kind, Remit.nation), cascade="all, delete-orphan"
     )
+    # A commissioner's areas; loaded when first read (only the commissioner rule and their pages read them).
+    areas: Mapped[list[Area]] = relationship(secondary="user_areas", lazy="select", order_by="Area.name")
 
     def has_audience(self, name: str) -> bool:
         return any(role.name == name for role in self.roles)

@@ -169,10 +169,10 @@ def test_users_create_refuses_an_unknown_site_code(app_ctx, make):
 
 
 def test_users_create_without_a_site_is_fine_for_other_roles(app_ctx, new_client):
-    result = run(app_ctx, "users", "create", "--email", "commissioner@example.org", "--name", "Cam Commissioner",
-                 "--role", "commissioner", env={"ASSESS_PASSWORD": PASSWORD})
+    result = run(app_ctx, "users", "create", "--email", "admin@example.org", "--name", "Ada Admin",
+                 "--role", "admin", env={"ASSESS_PASSWORD": PASSWORD})
     assert result.exit_code == 0, result.output
-    user = db.session.scalar(select(User).where(User.email == "commissioner@example.org"))
+    user = db.session.scalar(select(User).where(User.email == "admin@example.org"))
     client = new_client()
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert location(response) == "/home"

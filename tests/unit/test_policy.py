@@ -26,11 +26,17 @@ class Remit:
 
 
 @dataclass
+class Area:
+    sites: list[Site]
+
+
+@dataclass
 class Person:
     roles: list[Role]
     sites: list[Site] = field(default_factory=list)
     is_authenticated: bool = True
     remits: list[Remit] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
 
 
 ONE, TWO, THREE = Site(1), Site(2), Site(3, kind="probation", nation="Wales")
@@ -56,13 +62,19 @@ def test_an_inspector_sees_the_kinds_of_site_and_nations_of_their_remit_only():
     assert scope_for(Person([Role("inspector")])).is_empty
 
 
-def test_roles_without_a_rule_yet_see_nothing():
-    """The commissioner's rule arrives with its issue; until then they see no site (linked sites count for
-    governors only)."""
-    assert set(RULES) == {"governor", "inspector", "admin"}
-    for role in ("commissioner", "made-up"):
-        assert scope_for(Person([Role(role)], [ONE])) == NOTHING
-        assert not can_view_site(Person([Role(role)], [ONE]), ONE)
+def test_a_commissioner_sees_the_sites_of_their_areas_only():
+    """Linked sites and remits count for governors and inspectors only."""
+    commissioner = Person([Role("commissioner")], [ONE], remits=[Remit("prison", "England")],
+                          areas=[Area([TWO]), Area([THREE, TWO])])
+    assert scope_for(commissioner) == Scope(site_ids=frozenset({2, 3}))
+    assert not can_view_site(commissioner, ONE)
+    assert scope_for(Person([Role("commissioner")])).is_empty
+
+
+def test_roles_without_a_rule_see_nothing():
+    assert set(RULES) == {"governor", "inspector", "commissioner", "admin"}
+    assert scope_for(Person([Role("made-up")], [ONE])) == NOTHING
+    assert not can_view_site(Person([Role("made-up")], [ONE]), ONE)
 
 
 def test_nobody_and_anonymous_see_nothing():
