@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["questionnaires"] = _load_questionnaires(app)
 
     from assess.auth.routes import bp as auth_bp
+    from assess.commissioner import bp as commissioner_bp
     from assess.common.routes import bp as common_bp
     from assess.governor.routes import bp as governor_bp
     from assess.inspector.routes import bp as inspector_bp
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(inspector_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(packs_bp)
+    app.register_blueprint(commissioner_bp)
 
     from assess import unit_of_work
     from assess.common import errors, filters
