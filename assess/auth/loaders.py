@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from assess.auth.policy import can_view_site
+from assess.auth.policy import can_view_area, can_view_site
+from assess.data.areas import get_area_by_code
 from assess.data.assessments import get_assessment
 from assess.data.queries import get_query
 from assess.data.sites import get_site_by_code
@@ -69,4 +70,18 @@ def query_required(view: F) -> F:
         return view(*args, query=query, **kwargs)
 
     _mark(wrapped, "query")
+    return wrapped  # type: ignore[return-value]
+
+
+def area_required(view: F) -> F:
+    """`area_code` in the URL -> `area` (one of the person's areas), else 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, area_code: str, **kwargs: Any) -> Any:
+        area = get_area_by_code(area_code.upper()) if 0 < len(area_code) <= MAX_CODE_LENGTH else None
+        if area is None or not can_view_area(current_user, area):
+            abort(404)
+        return view(*args, area=area, **kwargs)
+
+    _mark(wrapped, "area")
     return wrapped  # type: ignore[return-value]

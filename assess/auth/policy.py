@@ -123,3 +123,18 @@ def may_inspect_site(person: PersonLike | None, site: SiteLike) -> bool:
     if person is None or not getattr(person, "is_authenticated", True):
         return False
     return any(role.name == "inspector" for role in person.roles) and inspector_scope(person).allows(site)
+
+
+class AreaLike(Protocol):
+    id: int
+
+
+def can_view_area(person: PersonLike | None, area: AreaLike) -> bool:
+    """An area's own pages (coverage, matrix, board pack) are for the commissioners whose accounts cover it,
+    and administrators; anyone else gets 404."""
+    if person is None or not getattr(person, "is_authenticated", True):
+        return False
+    names = {role.name for role in person.roles}
+    if "admin" in names:
+        return True
+    return "commissioner" in names and any(item.id == area.id for item in getattr(person, "areas", None) or [])

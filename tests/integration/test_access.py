@@ -50,7 +50,7 @@ def audience(app: Flask, rule: Rule) -> str | None:
     return getattr(app.view_functions[rule.endpoint], "_audience", None)
 
 
-KNOWN_ARGUMENTS = {"assessment_id", "site_code", "domain_id", "query_id"}
+KNOWN_ARGUMENTS = {"assessment_id", "site_code", "domain_id", "query_id", "area_code"}
 
 
 def build(app: Flask, rule: Rule, **values: Any) -> str:
@@ -415,14 +415,15 @@ def test_an_unexpected_error_gives_a_styled_500_page_without_details(tmp_path):
 def test_every_route_that_names_a_site_or_assessment_loads_it_through_the_access_policy(app):
     """The object loaders (assess.auth.loaders) are the one place a site or assessment in a URL is fetched and
     checked against the access policy: every such route has one, under its audience decorator."""
-    from assess.auth.loaders import assessment_required, query_required, site_required
+    from assess.auth.loaders import area_required, assessment_required, query_required, site_required
 
     loaders = {"site": site_required(lambda site: None).__code__,
                "assessment": assessment_required(lambda assessment: None).__code__,
-               "query": query_required(lambda query: None).__code__}
+               "query": query_required(lambda query: None).__code__,
+               "area": area_required(lambda area: None).__code__}
     checked = 0
     for rule in routes(app):
-        named = {"site_code": "site", "assessment_id": "assessment", "query_id": "query"}
+        named = {"site_code": "site", "assessment_id": "assessment", "query_id": "query", "area_code": "area"}
         wanted = {named[argument] for argument in rule.arguments if argument in named}
         if not wanted:
             continue

@@ -86,3 +86,19 @@ def test_several_roles_see_the_union():
     person = Person([Role("governor"), Role("inspector")], [THREE])
     assert scope_for(person) == Scope(site_ids=frozenset({3}))
     assert (Scope(site_ids=frozenset({1})) | Scope(all_sites=True)).allows(THREE)
+
+
+def test_an_areas_pages_are_for_the_commissioners_who_cover_it_and_admins():
+    from assess.auth.policy import can_view_area
+
+    @dataclass
+    class AreaWithId:
+        id: int
+        sites: list[Site] = field(default_factory=list)
+
+    north, south = AreaWithId(1, [ONE]), AreaWithId(2, [TWO])
+    commissioner = Person([Role("commissioner")], areas=[north])
+    assert can_view_area(commissioner, north) and not can_view_area(commissioner, south)
+    assert can_view_area(Person([Role("admin")]), south)
+    assert not can_view_area(Person([Role("governor")], [ONE], areas=[north]), north)
+    assert not can_view_area(Person([Role("commissioner")], areas=[north], is_authenticated=False), north)
