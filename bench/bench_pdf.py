@@ -130,15 +130,13 @@ def one_report(app: Any, assessment_id: int, group: str | None) -> dict[str, Any
     from assess.data.assessments import get_assessment
     from assess.extensions import db
     from assess.reports import build
-    from assess.services.questionnaires import definition_for
 
     with app.test_request_context():
         started, cpu_started = time.perf_counter(), time.process_time()
         build.warm_up(charts=False)  # as the route: the render process now, Chromium once charts are known
         assessment = get_assessment(assessment_id)
         assert assessment is not None
-        questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
-        data = build.gather(assessment, questionnaire, group)
+        data = build.gather(assessment, group)
         gathered = time.perf_counter()
         build.cache_key(data)
         keyed = time.perf_counter()
