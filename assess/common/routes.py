@@ -113,6 +113,7 @@ def query(query: Query) -> str | Response | tuple[str, int]:
             query = query_data.get_query(query.id) or query
             can_reply = may_reply_for_site(current_user, site) and query.status == query_data.AWAITING
             can_decide = may_inspect_site(current_user, site) and query.is_open
+            form.version.data = str(query.version)  # what you typed stays; sending it again now applies it
     return render_template(
         "common/query.html",
         view=query_view(query, date.today()),

@@ -181,7 +181,8 @@ def save_validation(
     current = get_validations(assessment.id).get(domain_id)
     current_version = current.version if current is not None else 0
     if current_version != expected_version:
-        assert current is not None
+        if current is None:  # the page claimed a decision that does not exist (an edited form): start afresh
+            raise ValidationConflict(0, None, None, {})
         raise ValidationConflict(
             current.version,
             current.decided_by.name if current.decided_by else None,

@@ -204,3 +204,14 @@ def test_queries_are_out_of_reach_outside_the_scope_of_each_audience(world, clie
                 assert inspector.open(url, method=method).status_code in (403, 404), f"{method} {url}"
                 checked += 1
     assert checked >= 12
+
+
+@pytest.mark.parametrize("version", ["x", "1", "-3"])
+def test_an_edited_version_for_an_undecided_area_is_a_conflict_not_an_error(world, client_as, version):
+    client = client_as(world["inspector"])
+    response = _decide(client, world, None, version=version)
+    assert response.status_code == 409
+    soup = page(response)
+    assert "no decision has been saved for this area yet" in text_of(soup.select_one(".govuk-error-summary"))
+    assert soup.find("input", attrs={"name": "version"})["value"] == "0"
+    assert _decide(client, world, None, version="0").status_code == 302
