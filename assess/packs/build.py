@@ -11,6 +11,7 @@ new one. The time it was generated is printed but not keyed: a cached pack keeps
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -43,6 +44,7 @@ class PackTimedOut(PackUnavailable):
 class Rendered:
     pdf: bytes
     seconds: float  # in the render process
+    cpu_seconds: float  # CPU time of the render process for this PDF
     refused: tuple[str, ...]
 
 
@@ -84,15 +86,26 @@ def render_html(pack: EvidencePack, generated_at: datetime) -> str:
     )
 
 
-def make_pdf(pack: EvidencePack, *, limit: float | None = None, generated_at: datetime | None = None) -> Rendered:
+def make_pdf(
+    pack: EvidencePack,
+    *,
+    limit: float | None = None,
+    generated_at: datetime | None = None,
+    timings: dict[str, float] | None = None,
+) -> Rendered:
     """HTML, then PDF within `limit` seconds (REPORT_TIME_LIMIT by default). Starting the render process, once
-    per process, is not counted (it has its own limit, assess.pdf.render.START_LIMIT)."""
+    per process, is not counted (it has its own limit, assess.pdf.render.START_LIMIT). `timings`, if given,
+    gets the seconds of each stage (html: the template; pdf: from sending the HTML to having the PDF)."""
     limit = time_limit() if limit is None else limit
+    began = time.monotonic()
     html = render_html(pack, generated_at or datetime.now(UTC))
+    written = time.monotonic()
     try:
         rendered = pdf.worker().render(html, timeout=limit)
     except pdf.RenderTimeout as exc:
         raise PackTimedOut(str(exc)) from exc
     except pdf.RenderError as exc:
         raise PackUnavailable(str(exc)) from exc
-    return Rendered(rendered.pdf, rendered.seconds, rendered.refused)
+    if timings is not None:
+        timings.update(html=written - began, pdf=time.monotonic() - written, html_bytes=float(len(html.encode())))
+    return Rendered(rendered.pdf, rendered.seconds, rendered.cpu_seconds, rendered.refused)

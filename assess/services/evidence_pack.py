@@ -31,7 +31,7 @@ from assess.models import Assessment
 from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
 from assess.services.history import assessment_history
-from assess.services.queries import assessment_queries
+from assess.services.queries import STATUS_LABELS
 from assess.services.review import Review, assessment_review
 from assess.services.validation import ValidationView, validation_view
 
@@ -192,7 +192,9 @@ def evidence_pack(assessment: Assessment, *, internal: bool, today: date) -> Evi
     results = review.results
     questionnaire = results.questionnaire
     result = results.result
-    validation = validation_view(assessment, questionnaire, result, internal=internal)
+    # The review's own validation is the inspector's view (internal notes in); the site's copy is read afresh
+    # without them.
+    validation = review.validation if internal else validation_view(assessment, questionnaire, result, internal=False)
     site = assessment.site
     overall_self = _level_text(questionnaire, result.level)
     if result.score is not None:
@@ -223,7 +225,7 @@ def evidence_pack(assessment: Assessment, *, internal: bool, today: date) -> Evi
         peer_group=_group_label(review.group),
         peer_note=_peer_note(review),
         areas=tuple(_areas(assessment, review, validation, internal)),
-        queries=tuple(_queries(assessment, questionnaire, today)),
+        queries=tuple(_queries(review, today)),
         history=tuple(
             PackEvent(entry.when, entry.who, entry.what, tuple(entry.details))
             for entry in reversed(assessment_history(assessment, internal=internal))
@@ -339,16 +341,18 @@ def _areas(assessment: Assessment, review: Review, validation: ValidationView, i
     return areas
 
 
-def _queries(assessment: Assessment, questionnaire: Questionnaire, today: date) -> list[PackQuery]:
+def _queries(review: Review, today: date) -> list[PackQuery]:
+    """The review's queries (oldest first), overdue as of `today`."""
     packed = []
-    for number, view in enumerate(assessment_queries(assessment.id, questionnaire, today), start=1):
+    for number, view in enumerate(review.queries, start=1):
         query = view.query
+        status = ("Overdue: " if query.is_overdue(today) else "") + STATUS_LABELS.get(query.status, query.status)
         packed.append(
             PackQuery(
                 number=number,
                 areas=tuple(view.areas),
                 text=query.text,
-                status=view.status_label,
+                status=status,
                 due_on=query.due_on,
                 raised_by=query.raised_by.name if query.raised_by else "a former user",
                 raised_at=query.raised_at,
