@@ -1,7 +1,8 @@
 """The evidence pack downloads: a PDF for the inspection file and a CSV with one row per area.
 
 Both are for everyone whose access policy lets them see the assessment (the object loader answers 404
-outside it), and only for a submitted assessment (a draft answers 404). Which copy: the inspector's copy, with
+outside it), and only for a submitted assessment (a draft has no pack: its governors go back to the
+assessment itself, as for the report; for anyone else it is not found). Which copy: the inspector's copy, with
 internal notes, only for people who may read internal notes (assess.auth.policy.sees_internal_notes) and who
 have not asked for the site's copy (`?copy=site`); everyone else gets the site's copy."""
 
@@ -12,14 +13,15 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assess.auth.decorators import signed_in_required
 from assess.auth.loaders import assessment_required
-from assess.auth.policy import sees_internal_notes
+from assess.auth.policy import may_reply_for_site, sees_internal_notes
 from assess.common.downloads import csv_download
+from assess.pdf.inflight import one_at_a_time
 from assess.services.evidence_pack import EvidencePack, evidence_pack, pack_csv
 
 from . import build
@@ -34,10 +36,16 @@ bp = Blueprint("packs", __name__, template_folder="templates")
 SITE_COPY = "site"
 
 
+def _no_pack_for_a_draft(assessment: Assessment) -> Response:
+    """A draft has no pack. Its own governors go back to the assessment itself; for anyone else a draft is the
+    site's work in progress, not found here (as on the inspector's review)."""
+    if may_reply_for_site(current_user, assessment.site):
+        return redirect(url_for("governor.task_list", assessment_id=assessment.id))
+    abort(404)
+
+
 def _pack(assessment: Assessment) -> EvidencePack:
-    """The pack a person may have: 404 for a draft (the site's own work in progress)."""
-    if not assessment.is_submitted:
-        abort(404)
+    """The pack a person may have (the caller has checked the assessment is submitted)."""
     internal = sees_internal_notes(current_user) and request.args.get("copy") != SITE_COPY
     return evidence_pack(assessment, internal=internal, today=date.today())
 
@@ -46,6 +54,8 @@ def _pack(assessment: Assessment) -> EvidencePack:
 @signed_in_required
 @assessment_required
 def pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
+    if not assessment.is_submitted:
+        return _no_pack_for_a_draft(assessment)
     build.warm_up()  # the render process starts (once) while the pack is gathered
     pack = _pack(assessment)
     key = build.cache_key(pack)
@@ -54,19 +64,22 @@ def pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
     started = time.perf_counter()
     body = store.get(key)
     if body is None:
-        status = "miss"
-        try:
-            rendered = build.make_pdf(pack)
-        except build.PackTimedOut as exc:
-            log.warning("evidence pack %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
-            return _unavailable(assessment, timed_out=True)
-        except build.PackUnavailable as exc:
-            log.error("evidence pack %s for assessment %s failed: %s", key[:12], assessment.id, exc)
-            return _unavailable(assessment, timed_out=False)
-        if rendered.refused:
-            log.warning("evidence pack %s: the fetcher refused %s", key[:12], ", ".join(rendered.refused))
-        body = rendered.pdf
-        store.put(key, body)
+        with one_at_a_time(key):
+            body = store.get(key)
+            if body is None:
+                status = "miss"
+                try:
+                    rendered = build.make_pdf(pack)
+                except build.PackTimedOut as exc:
+                    log.warning("evidence pack %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
+                    return _unavailable(assessment, timed_out=True)
+                except build.PackUnavailable as exc:
+                    log.error("evidence pack %s for assessment %s failed: %s", key[:12], assessment.id, exc)
+                    return _unavailable(assessment, timed_out=False)
+                if rendered.refused:
+                    log.warning("evidence pack %s: the fetcher refused %s", key[:12], ", ".join(rendered.refused))
+                body = rendered.pdf
+                store.put(key, body)
     log.info(
         "evidence pack %s for assessment %s (%s): cache %s, %d bytes, %.2f s",
         key[:12],
@@ -88,6 +101,8 @@ def pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
 @signed_in_required
 @assessment_required
 def csv(assessment: Assessment) -> Response:
+    if not assessment.is_submitted:
+        return _no_pack_for_a_draft(assessment)
     pack = _pack(assessment)
     response = csv_download(pack_csv(pack), pack.filename("csv"))
     response.headers["Cache-Control"] = "private, no-store"

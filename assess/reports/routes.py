@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -19,6 +16,8 @@ from assess.auth.loaders import assessment_required
 
 if TYPE_CHECKING:
     from assess.models import Assessment
+
+from assess.pdf.inflight import one_at_a_time
 
 from . import build
 
@@ -44,29 +43,6 @@ def _prewarm(state: BlueprintSetupState) -> None:
             build.warm_up()
 
 
-# One render at a time per report in this process: a second click waits for the first and then reads the
-# cache, instead of making the same PDF twice.
-_inflight: dict[str, tuple[threading.Lock, int]] = {}
-_inflight_lock = threading.Lock()
-
-
-@contextmanager
-def _one_at_a_time(key: str) -> Iterator[None]:
-    with _inflight_lock:
-        lock, users = _inflight.get(key, (threading.Lock(), 0))
-        _inflight[key] = (lock, users + 1)
-    try:
-        with lock:
-            yield
-    finally:
-        with _inflight_lock:
-            lock, users = _inflight[key]
-            if users <= 1:
-                del _inflight[key]
-            else:
-                _inflight[key] = (lock, users - 1)
-
-
 @bp.route("/assessments/<int:assessment_id>/report.pdf")
 @signed_in_required
 @assessment_required
@@ -84,7 +60,7 @@ def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int, dict[st
     started = time.perf_counter()
     body = store.get(key)
     if body is None:
-        with _one_at_a_time(key):
+        with one_at_a_time(key):
             body = store.get(key)
             if body is None:
                 status = "miss"

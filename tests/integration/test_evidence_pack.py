@@ -392,11 +392,17 @@ def test_a_governor_of_another_site_gets_404(app_ctx, make, world):
         assert client.get(f"/assessments/{world['assessment'].id}/evidence-pack.{kind}").status_code == 404
 
 
-def test_a_draft_and_an_unknown_assessment_get_404(app_ctx, world):
+def test_a_draft_has_no_pack_and_an_unknown_assessment_gets_404(app_ctx, world):
+    """The draft's own governor goes back to the assessment (as for the report); an inspector gets 404."""
     for user in (world["inspector"], world["ada"]):
         client = client_for(app_ctx, user)
         for kind in ("pdf", "csv"):
-            assert client.get(f"/assessments/{world['draft'].id}/evidence-pack.{kind}").status_code == 404
+            response = client.get(f"/assessments/{world['draft'].id}/evidence-pack.{kind}")
+            if user is world["ada"]:
+                assert response.status_code == 302
+                assert response.headers["Location"].endswith(f"/assessments/{world['draft'].id}")
+            else:
+                assert response.status_code == 404
             assert client.get(f"/assessments/999999/evidence-pack.{kind}").status_code == 404
 
 
