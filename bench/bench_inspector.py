@@ -67,6 +67,7 @@ def run(kind: str, size: int, runs: int) -> dict[str, Any]:
     with database(kind, f"inspector{size}") as url:
         app = build_app(url, WTF_CSRF_ENABLED=False)
         loaded = load(app, "history", size)
+        reviewed = add_reviews_and_queries(app)
         with app.app_context():
             from assess.data.users import create_or_update_user
             from assess.extensions import db
@@ -103,22 +104,116 @@ def run(kind: str, size: int, runs: int) -> dict[str, Any]:
 
             db.session.remove()
             db.engine.dispose()
-    return {"db": kind, "size": size, "stored": loaded["assessments"], "caseload": caseload, "compare": compare}
+    return {
+        "db": kind,
+        "size": size,
+        "stored": loaded["assessments"],
+        "reviewed": reviewed,
+        "caseload": caseload,
+        "compare": compare,
+    }
+
+
+CHUNK = 5_000
+
+
+def add_reviews_and_queries(app: Any) -> dict[str, int]:
+    """The validation and queries of issue 11 at volume: a quarter of the submitted assessments have a review
+    (half of those final) with a decision on every area, and a tenth have a query (some overdue, some
+    answered), written in bulk."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from sqlalchemy import insert, select, update
+
+    from assess.extensions import db
+    from assess.models import AreaValidation, Assessment, AssessmentReview, DomainScore, Query, QueryEntry
+
+    now = datetime.now(UTC)
+    with app.app_context():
+        already = select(AssessmentReview.assessment_id)  # the demo's own reviews
+        submitted = list(
+            db.session.execute(
+                select(Assessment.id, Assessment.site_id)
+                .where(Assessment.status == "submitted", Assessment.id.not_in(already))
+                .order_by(Assessment.id)
+            )
+        )
+        reviewed_ids = [assessment_id for assessment_id, _ in submitted if assessment_id % 4 == 0]
+        reviews = [
+            {"assessment_id": assessment_id, "state": "in review", "version": 1, "started_at": now, "updated_at": now}
+            for assessment_id in reviewed_ids
+        ]
+        for start in range(0, len(reviews), CHUNK):
+            db.session.execute(insert(AssessmentReview), reviews[start : start + CHUNK])
+        new = set(reviewed_ids)
+        levels = [
+            row
+            for row in db.session.execute(select(DomainScore.assessment_id, DomainScore.domain_id, DomainScore.level))
+            if row[0] in new
+        ]
+        decisions = [
+            {
+                "assessment_id": assessment_id,
+                "domain_id": domain_id,
+                "decision": "lower" if level and (assessment_id + len(domain_id)) % 5 == 0 else "agree",
+                "self_level": level,
+                "validated_level": level - 1 if level and (assessment_id + len(domain_id)) % 5 == 0 else level,
+                "reason": "Bench reason" if level and (assessment_id + len(domain_id)) % 5 == 0 else "",
+                "version": 1,
+                "decided_at": now,
+            }
+            for assessment_id, domain_id, level in levels
+        ]
+        for start in range(0, len(decisions), CHUNK):
+            db.session.execute(insert(AreaValidation), decisions[start : start + CHUNK])
+        final = [assessment_id for assessment_id in reviewed_ids if assessment_id % 8 == 0]
+        for start in range(0, len(final), CHUNK):
+            db.session.execute(
+                update(AssessmentReview)
+                .where(AssessmentReview.assessment_id.in_(final[start : start + CHUNK]))
+                .values(state="validated", confidence="partly confident", summary="Bench", finalised_at=now)
+            )
+        queried = [(assessment_id, site_id) for assessment_id, site_id in submitted if assessment_id % 10 == 3]
+        today = date.today()
+        queries = [
+            {
+                "assessment_id": assessment_id,
+                "site_id": site_id,
+                "domain_ids": ["leadership"],
+                "text": "Bench query",
+                "due_on": today + timedelta(days=(assessment_id % 30) - 15),
+                "status": "answered" if assessment_id % 20 == 3 else "awaiting site",
+                "version": 1,
+                "raised_at": now,
+            }
+            for assessment_id, site_id in queried
+        ]
+        for start in range(0, len(queries), CHUNK):
+            db.session.execute(insert(Query), queries[start : start + CHUNK])
+        entries = [
+            {"query_id": query_id, "kind": "raised", "text": "Bench query", "at": now, "by_label": "bench"}
+            for query_id in db.session.scalars(select(Query.id).where(Query.text == "Bench query"))
+        ]
+        for start in range(0, len(entries), CHUNK):
+            db.session.execute(insert(QueryEntry), entries[start : start + CHUNK])
+        db.session.commit()
+        db.session.remove()
+    return {"reviews": len(reviews), "decisions": len(decisions), "queries": len(queries)}
 
 
 def main() -> None:
     args = parse_args()
     print(
-        f"{'db':<11}{'size':>7}{'stored':>8}  {'caseload med':>12}{'min':>8}{'queries':>8}  "
-        f"{'compare med':>12}{'min':>8}{'queries':>8}"
+        f"{'db':<11}{'size':>7}{'stored':>8}{'reviews':>8}{'queries':>8}  {'caseload med':>12}{'min':>8}"
+        f"{'SQL':>5}  {'compare med':>12}{'min':>8}{'SQL':>5}"
     )
     for kind in args.db.split(","):
         for size in (int(value) for value in args.sizes.split(",")):
             row = run(kind, size, args.runs)
             (c_med, c_min, c_q), (k_med, k_min, k_q) = row["caseload"], row["compare"]
             print(
-                f"{kind:<11}{size:>7}{row['stored']:>8}  {c_med:>10.1f}ms{c_min:>6.1f}ms{c_q:>8}  "
-                f"{k_med:>10.1f}ms{k_min:>6.1f}ms{k_q:>8}",
+                f"{kind:<11}{size:>7}{row['stored']:>8}{row['reviewed']['reviews']:>8}{row['reviewed']['queries']:>8}  "
+                f"{c_med:>10.1f}ms{c_min:>6.1f}ms{c_q:>5}  {k_med:>10.1f}ms{k_min:>6.1f}ms{k_q:>5}",
                 flush=True,
             )
 
