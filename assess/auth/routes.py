@@ -27,7 +27,11 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_for(user: object) -> str:
     """Each audience's home page (a person with several roles starts at the first of these they have)."""
-    for audience, endpoint in (("governor", "governor.sites"), ("inspector", "inspector.home")):
+    for audience, endpoint in (
+        ("governor", "governor.sites"),
+        ("inspector", "inspector.home"),
+        ("commissioner", "commissioner.home"),
+    ):
         if getattr(user, "has_audience", None) and user.has_audience(audience):  # type: ignore[attr-defined]
             return url_for(endpoint)
     return url_for("common.home")

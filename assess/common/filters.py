@@ -48,6 +48,10 @@ def service_navigation() -> list[dict[str, object]]:
         items.append(
             {"href": url_for("inspector.home"), "text": "Caseload", "active": endpoint.startswith("inspector.")}
         )
+    if current_user.has_audience("commissioner"):
+        items.append(
+            {"href": url_for("commissioner.home"), "text": "Areas", "active": endpoint.startswith("commissioner.")}
+        )
     if not items:
         items.append({"href": url_for("common.home"), "text": "Home", "active": endpoint == "common.home"})
     return items

@@ -28,6 +28,7 @@ from assess.governor.site_queries import open_queries_by_site
 from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
 from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
 from assess.scoring import Result, score_assessment
+from assess.services.area import site_decisions
 from assess.services.queries import assessment_queries
 from assess.services.questionnaires import definition_for, latest
 from assess.services.results import assessment_results, site_trend
@@ -55,9 +56,11 @@ def sites() -> str:
     listed = get_sites(None if scope.all_sites else scope.site_ids)
     by_site = assessment_data.get_assessments_for_sites(site.id for site in listed)
     queries = open_queries_by_site((site.id for site in listed), date.today())
+    decisions = site_decisions(listed, date.today())
     return render_template(
         "governor/sites.html",
         rows=[(site, by_site[site.id], queries[site.id]) for site in listed],
+        decisions=decisions,
         awaiting=sum(item.awaiting for item in queries.values()),
         overdue=sum(item.overdue for item in queries.values()),
     )
