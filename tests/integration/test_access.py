@@ -436,7 +436,8 @@ def test_every_route_that_names_a_site_or_assessment_loads_it_through_the_access
     assert checked >= 16
 
 
-@pytest.mark.parametrize("url", ["/assessments/2147483648", "/queries/2147483648", "/queries/0", "/assessments/99999999999999999999/results",
+@pytest.mark.parametrize("url", ["/assessments/2147483648", "/queries/2147483648", "/queries/0",
+                                 "/assessments/99999999999999999999/results",
                                  "/sites/" + "X" * 300 + "/trend", "/assessments/0/history"])
 def test_ids_and_codes_outside_what_the_database_holds_are_not_found(gov_client, url):
     assert gov_client.get(url).status_code == 404

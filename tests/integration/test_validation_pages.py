@@ -101,9 +101,9 @@ def test_finalising_needs_every_area_then_locks_and_reopening_needs_a_reason(wor
     assert "Select how confident you are in the self-assessment as a whole" in messages
 
     _decide_all(client, world)
-    assert client.post(f"{base}/summary", data={"summary-confidence": "partly confident",
-                                                "summary-summary": "Mostly sound",
-                                                "summary-internal_note": NOTE, "summary-version": "1"}).status_code == 302
+    summary = {"summary-confidence": "partly confident", "summary-summary": "Mostly sound",
+               "summary-internal_note": NOTE, "summary-version": "1"}
+    assert client.post(f"{base}/summary", data=summary).status_code == 302
     assert location(client.post(f"{base}/finalise")) == base
     body = text_of(main(page(client.get(base))))
     assert "Validated" in body and "Partly confident" in body
