@@ -20,6 +20,11 @@ resumed after an interruption, and only the missing site and period pairs are ad
 of the small demo (assess.demo.seed) join the data set when they exist, so the demo accounts have peers;
 their missing earlier periods are filled in, leading up to the results the small demo gave them.
 
+For the demo commissioners (assess.demo.areas): one prison of the North West (the third made there) has
+not sent the latest period's return, so the regional commissioner's coverage has an overdue site whatever
+the seed; and when the small demo's areas exist, seeding ends by bringing them up to date with the national
+sites and filling in the region's current year (assess.demo.coverage).
+
 Writes go through assess.data.bulk (a few statements per 1,000 assessments) and scores are worked
 out by Scorer (score_assessment's arithmetic without its explanations, checked against it): 10,000
 assessments take seconds, not minutes.
@@ -36,6 +41,9 @@ from typing import Any
 
 from assess import periods as period_rules
 from assess.data import bulk
+from assess.data.areas import get_area_by_code
+from assess.demo.areas import REGIONAL_AREA, missed_return, refresh_areas
+from assess.demo.coverage import seed_current_year
 from assess.demo.seed import DEMO_SITES, EVIDENCE_SNIPPETS
 from assess.questionnaire.loader import LoadedQuestionnaire
 from assess.questionnaire.schema import Questionnaire
@@ -435,6 +443,7 @@ def _generate(
     seed: int,
     store_answers: bool,
     counts: dict[str, int],
+    missed: str | None = None,
 ) -> Iterator[bulk.NewAssessment]:
     definition = loaded.definition
     specs = _question_specs(definition)
@@ -446,10 +455,10 @@ def _generate(
                 counts["already_submitted"] += 1
                 continue
             rng = random.Random(f"{seed}:{code}:{period}")
-            if plan.skips and rng.random() < SKIP_CHANCE:
+            back = _years_back(period, period_list[-1])
+            if (plan.skips and rng.random() < SKIP_CHANCE) or (code == missed and back == 0):
                 counts["skipped_by_design"] += 1
                 continue
-            back = _years_back(period, period_list[-1])
             unsettled = plan.profile.drop_back == back
             choices, evidence = answers_for(specs, rng, plan.profile.maturity(back), plan.profile, unsettled)
             yield bulk.NewAssessment(
@@ -470,6 +479,7 @@ def seed_national(
     seed: int = 2026,
     *,
     store_answers: bool = True,
+    demo_areas: bool = True,
 ) -> dict[str, int]:
     """Create (or complete) the national demo data set. Safe to run again: only missing pairs of site
     and period are added, and existing sites are left as they are. No accounts are created.
@@ -477,6 +487,10 @@ def seed_national(
     store_answers=False keeps the scores only (no answer rows): for the benchmarks' largest data sets.
     Returns counts: sites (in the data set, small demo sites included), sites_created, periods,
     assessments_created, already_submitted and skipped_by_design (pairs left out on purpose).
+
+    When the small demo's areas exist (and demo_areas), they are brought up to date with the national
+    sites and the commissioner's region gets its current year (assess.demo.coverage); the counts then
+    include those of seed_current_year.
     """
     if sites < 2 or periods < 1:
         raise ValueError("need at least 2 sites and 1 period")
@@ -489,10 +503,11 @@ def seed_national(
     existing = bulk.submitted_overall_scores(ids.values())
     plans = _plans(rows, ids, existing, period_list, seed)
     counts = {"skipped_by_design": 0, "already_submitted": 0}
+    missed = missed_return((row["code"], row["kind"], row["region"]) for row in rows)
     created = bulk.insert_submitted_assessments(
-        loaded, _generate(loaded, plans, period_list, existing, seed, store_answers, counts)
+        loaded, _generate(loaded, plans, period_list, existing, seed, store_answers, counts, missed)
     )
-    return {
+    summary = {
         "sites": len(rows),
         "sites_created": created_sites,
         "periods": periods,
@@ -500,3 +515,7 @@ def seed_national(
         "already_submitted": counts["already_submitted"],
         "skipped_by_design": counts["skipped_by_design"],
     }
+    if demo_areas and get_area_by_code(REGIONAL_AREA) is not None:
+        refresh_areas()
+        summary.update(seed_current_year(loaded, today, seed))
+    return summary

@@ -1,5 +1,6 @@
-"""Clearly fictional demo data: sites, one account per role, submitted assessments over two periods, and
-the demo inspectors' reviews and queries of some of them (assess.demo.reviews).
+"""Clearly fictional demo data: sites, one account per role, submitted assessments over two periods, the
+demo inspectors' reviews and queries of some of them (assess.demo.reviews), and the commissioners' areas
+and assurance decisions (assess.demo.areas).
 
 The answers are generated from a seeded random source, so the same call always builds the same data. Each
 submission's audit event carries the time it was submitted (assess.demo.clock).
@@ -16,6 +17,7 @@ from assess import periods
 from assess.data import assessments as assessment_data
 from assess.data.sites import get_site_by_code, upsert_sites
 from assess.data.users import create_or_update_user
+from assess.demo.areas import DECISIONS, PRISON_GROUP, REGIONAL_AREA, area_objects, refresh_areas, seed_decisions
 from assess.demo.clock import demo_time
 from assess.demo.reviews import seed_reviews
 from assess.questionnaire.loader import LoadedQuestionnaire
@@ -115,6 +117,7 @@ class DemoAccount:
     role: str
     sites: tuple[str, ...] = ()
     remit: tuple[tuple[str, str], ...] = ()  # an inspector's (kind of site, nation) pairs
+    areas: tuple[str, ...] = ()  # a commissioner's areas, by code (assess.demo.areas)
 
 
 DEMO_ACCOUNTS = (
@@ -134,7 +137,15 @@ DEMO_ACCOUNTS = (
         "inspector",
         remit=(("probation", "England"), ("probation", "Wales")),
     ),
-    DemoAccount("commissioner@example.org", "Priya Shah (demo commissioner)", "commissioner"),
+    DemoAccount(
+        "commissioner@example.org", "Priya Shah (demo regional commissioner)", "commissioner", areas=(REGIONAL_AREA,)
+    ),
+    DemoAccount(
+        "prison-group-commissioner@example.org",
+        "Tom Hughes (demo prison group director)",
+        "commissioner",
+        areas=(PRISON_GROUP,),
+    ),
     DemoAccount("admin@example.org", "Chris Lee (demo administrator)", "admin"),
 )
 
@@ -177,6 +188,7 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
     """Create or refresh the demo data. Safe to run again: nothing is duplicated."""
     upsert_sites(DEMO_SITES)
     sites = {row["code"]: get_site_by_code(row["code"]) for row in DEMO_SITES}
+    areas = refresh_areas()
     users = {}
     for account in DEMO_ACCOUNTS:
         linked = [sites[code] for code in account.sites]
@@ -187,6 +199,7 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
             password,
             [site for site in linked if site is not None],
             remit=account.remit,
+            areas=area_objects(account.areas),
         )
     # Submitted by the person linked to the site where there is one; otherwise by the administrator.
     submitters = {code: users[account.email] for account in DEMO_ACCOUNTS for code in account.sites}
@@ -216,4 +229,12 @@ def seed_demo(loaded: LoadedQuestionnaire, password: str, today: date, seed: int
                 )
             created += 1
     reviewed = seed_reviews(sites, users, submitters, today)
-    return {"sites": len(DEMO_SITES), "accounts": len(DEMO_ACCOUNTS), "assessments_created": created, **reviewed}
+    decided = seed_decisions(DECISIONS, users, today)
+    return {
+        "sites": len(DEMO_SITES),
+        "accounts": len(DEMO_ACCOUNTS),
+        "assessments_created": created,
+        **reviewed,
+        **areas,
+        "decisions_created": decided,
+    }
