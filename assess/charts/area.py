@@ -57,6 +57,7 @@ WOULD_REVEAL = "Not shown: it would reveal one site's result"
 NOT_COMPARABLE = "Not comparable"
 NOT_SCORED = "No score"
 NOT_SHOWN_CELL = "Not shown"
+OTHER_SITES = "Other sites with a score"
 MEDIAN_NAME = "Median of other sites"
 BAND_NAME = "Middle half of other sites (lower to upper quartile)"
 
@@ -156,10 +157,10 @@ def distribution_chart(
     titles = [key_label(questionnaire, key) for key in keys]
     site_headers = [site.label for site in sites]
     table = Table(
-        caption=f"{title} (self-assessed scores, 0 to {questionnaire.top_level})",
+        caption=f"{title}: self-assessed scores, 0 to {questionnaire.top_level} (other sites: {national.label})",
         headers=(
             AREA,
-            f"{national.label}: sites with a score",
+            OTHER_SITES,
             "Lower quartile",
             "Median",
             "Upper quartile",
@@ -196,6 +197,15 @@ def distribution_chart(
                 hovertemplate=HOVER,
             )
         )
+    offsets = _offsets(len(sites))
+    if len(sites) <= MAX_NAMED_SITES:
+        for index, site in enumerate(sites):
+            colour, symbol = SITE_MARKERS[index % len(SITE_MARKERS)]
+            traces.append(_site_trace(site.label, [site], [offsets[index]], keys, titles, colour, symbol))
+    elif sites:
+        traces.append(_site_trace(f"Sites in {area_label}", sites, offsets, keys, titles, BLUE, "circle"))
+
+    if shown:  # drawn last, over the sites' points
         traces.append(
             go.Scatter(
                 name=MEDIAN_NAME,
@@ -212,13 +222,6 @@ def distribution_chart(
                 hovertemplate=HOVER,
             )
         )
-    offsets = _offsets(len(sites))
-    if len(sites) <= MAX_NAMED_SITES:
-        for index, site in enumerate(sites):
-            colour, symbol = SITE_MARKERS[index % len(SITE_MARKERS)]
-            traces.append(_site_trace(site.label, [site], [offsets[index]], keys, titles, colour, symbol))
-    elif sites:
-        traces.append(_site_trace(f"Sites in {area_label}", sites, offsets, keys, titles, BLUE, "circle"))
 
     held = [key for key in keys if key not in national.summaries]
     description = (

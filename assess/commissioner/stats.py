@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -31,10 +31,8 @@ def _visible_site_ids() -> frozenset[int] | None:
     return None if scope.all_sites else scope.site_ids
 
 
-def _back_url(area_code: str) -> str | None:
-    if "commissioner.area" in current_app.view_functions:
-        return url_for("commissioner.area", area_code=area_code)
-    return None
+# For the area's navigation (commissioner/_area_nav.html): both of these pages exist.
+STATS = {"commissioner.distribution": True, "commissioner.trend": True}
 
 
 def _file_name(*parts: str) -> str:
@@ -63,7 +61,7 @@ def distribution(area: Area) -> str:
         result=result,
         problems=problems,
         has_errors=bool(problems),
-        back_url=_back_url(area.code),
+        stats=STATS,
     )
 
 
@@ -96,7 +94,7 @@ def trend(area: Area) -> str:
         result=result,
         problems=problems,
         has_errors=bool(problems),
-        back_url=_back_url(area.code),
+        stats=STATS,
     )
 
 

@@ -18,16 +18,16 @@ def _in_area(area_id: int):  # type: ignore[no-untyped-def]
     return AssessmentScore.site_id.in_(select(area_sites.c.site_id).where(area_sites.c.area_id == area_id))
 
 
-def get_area_periods(area_id: int, questionnaire_id: str) -> list[str]:
-    """The periods in which any site of the area submitted an assessment, newest first."""
-    return list(
-        db.session.scalars(
-            select(AssessmentScore.period)
-            .where(_in_area(area_id), AssessmentScore.questionnaire_id == questionnaire_id)
-            .distinct()
-            .order_by(AssessmentScore.period.desc())
-        )
+def get_area_periods(area_id: int, questionnaire_id: str) -> list[tuple[str, int]]:
+    """The periods in which any site of the area submitted an assessment, newest first, each with how many of the
+    area's sites did."""
+    rows = db.session.execute(
+        select(AssessmentScore.period, func.count(AssessmentScore.site_id.distinct()))
+        .where(_in_area(area_id), AssessmentScore.questionnaire_id == questionnaire_id)
+        .group_by(AssessmentScore.period)
+        .order_by(AssessmentScore.period.desc())
     )
+    return [(period, count) for period, count in rows]
 
 
 def get_area_latest_scores(area_id: int, period: str, questionnaire_id: str) -> dict[int, AssessmentScore]:

@@ -115,9 +115,19 @@ class Distribution:
     outside: str  # OUTSIDE_THIS_AREA or OUTSIDE_YOUR_AREAS
     min_size: int
     panels: list[Panel]
+    submitted: dict[str, int] = field(default_factory=dict)  # period -> how many of the area's sites submitted
 
     def panel(self, panel_id: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.id == panel_id), None)
+
+
+def default_period(submitted: Mapping[str, int], sites: int) -> str | None:
+    """The newest period in which at least half the area's sites submitted (so that the first page seen is not a
+    year only a few have reached yet), else the newest in which any did. `submitted`: period -> sites."""
+    if not submitted:
+        return None
+    newest_first = sorted(submitted, reverse=True)
+    return next((period for period in newest_first if 2 * submitted[period] >= sites), newest_first[0])
 
 
 def _slug(text: str) -> str:
@@ -235,16 +245,17 @@ def _national(
 def area_distribution(
     area: Area, period: str | None, visible_site_ids: Collection[int] | None, min_size: int
 ) -> Distribution:
-    """The distribution page for a period (None, or one in which no site of the area submitted: the latest in
-    which any did)."""
+    """The distribution page for a period (None, or one in which no site of the area submitted: the default,
+    `default_period`)."""
     questionnaire = latest().definition
-    periods = area_data.get_area_periods(area.id, questionnaire.id)
-    if period not in periods:
-        period = periods[0] if periods else None
+    submitted = dict(area_data.get_area_periods(area.id, questionnaire.id))
+    periods = list(submitted)
     sites = sorted(area.sites, key=lambda site: (site.name, site.id))
+    if period not in submitted:
+        period = default_period(submitted, len(sites))
     exclude = excluded_sites(area, visible_site_ids)
     outside = OUTSIDE_THIS_AREA if exclude == frozenset(site.id for site in sites) else OUTSIDE_YOUR_AREAS
-    distribution = Distribution(area, questionnaire, periods, period, outside, min_size, [])
+    distribution = Distribution(area, questionnaire, periods, period, outside, min_size, [], submitted)
     if period is None or not sites:
         return distribution
 

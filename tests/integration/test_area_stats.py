@@ -116,7 +116,7 @@ def test_the_areas_sites_by_name_against_all_other_prisons_and_their_category(ma
     rows = table_rows(table)
     assert rows[0] == [
         "Area",
-        "All other prisons, outside this area: sites with a score",
+        "Other sites with a score",
         "Lower quartile",
         "Median",
         "Upper quartile",
@@ -289,8 +289,9 @@ def test_national_figures_leave_out_every_site_the_commissioner_sees(make, admin
     user = commissioner_for(make, north_area, south_area)
     client = client_as(user)
     soup = page(client.get("/areas/NORTH/distribution"))
-    rows = table_rows(soup.find(id="chart-prison").find_parent("figure").find("table"))
-    assert rows[0][1] == "All other prisons, outside the areas you cover: sites with a score"
+    table = soup.find(id="chart-prison").find_parent("figure").find("table")
+    assert text_of(table.caption).endswith("(other sites: All other prisons, outside the areas you cover)")
+    rows = table_rows(table)
     assert rows[1][1:5] == ["5", "2.0", "2.0", "4.0"]  # the five others only
     distribution = area_distribution(north_area, PERIOD, {site.id for site in north + south}, MIN_SIZE)
     assert distribution.panel("prison").decision.members == {site.id for site in others}
@@ -369,6 +370,7 @@ def test_the_period_chooser_and_a_period_with_nothing_submitted(make, admin, cli
     soup = page(client.get("/areas/NW/distribution?period=2024-25"))
     rows = table_rows(soup.find(id="chart-prison").find_parent("figure").find("table"))
     assert rows[1][1:6] == ["5", "2.0", "2.0", "4.0", "1.0"]
+    assert select.find("option", selected=True).get_text(strip=True) == "2025-26 (1 of 1 sites submitted)"
     bad = page(client.get("/areas/NW/distribution?period=1999-00"))
     assert "There is a problem" in text_of(bad) and bad.title.string.startswith("Error:")
     assert client.get("/areas/NW/distribution.csv?period=1999-00&chart=prison").status_code == 404
@@ -588,3 +590,15 @@ def test_the_number_of_statements_does_not_grow_with_the_sites(make, admin, clie
         assert few_response.status_code == many_response.status_code == 200
         assert len(few) == len(many), (url, len(few), len(many))
         assert "HMP LARGE 11" in many_response.get_data(as_text=True) or "trend" in url
+
+
+def test_the_first_year_shown_is_the_latest_that_at_least_half_the_sites_reached(make, admin):
+    sites = prisons(make, admin, ["1", "2", "3"], period=EARLIER)
+    make.submitted(sites[0], admin, PERIOD, choice="4")  # one of three has submitted for the newest year
+    area = make_area("NW", "North West", sites)
+    distribution = area_distribution(area, None, None, MIN_SIZE)
+    assert (distribution.period, distribution.periods) == (EARLIER, [PERIOD, EARLIER])
+    assert distribution.submitted == {PERIOD: 1, EARLIER: 3}
+    assert area_distribution(area, PERIOD, None, MIN_SIZE).period == PERIOD  # still there to choose
+    make.submitted(sites[1], admin, PERIOD, choice="4")  # two of three
+    assert area_distribution(area, None, None, MIN_SIZE).period == PERIOD

@@ -168,12 +168,15 @@ def test_the_distribution_table_holds_the_charts_numbers(mini: Questionnaire):
     chart = distribution_chart(mini, _national(), SITES, chart_id="prison", title="Prisons", area_label="North West")
     assert chart.table.headers == (
         "Area",
-        "All other prisons, outside this area: sites with a score",
+        "Other sites with a score",
         "Lower quartile",
         "Median",
         "Upper quartile",
         "HMP Ash",
         "HMP Oak",
+    )
+    assert chart.table.caption == (
+        "Prisons: self-assessed scores, 0 to 5 (other sites: All other prisons, outside this area)"
     )
     rows = {row.label: row.values for row in chart.table.rows}
     assert [row.label for row in chart.table.rows] == ["Overall score", "Alpha", "Beta"]
@@ -225,8 +228,8 @@ def test_many_sites_share_one_marker_named_in_hover_text(mini: Questionnaire):
     many = [AreaSite(f"HMP {number:02d}", {"alpha": Fraction(number % 5)}) for number in range(MAX_NAMED_SITES + 1)]
     chart = distribution_chart(mini, _national(), many, chart_id="p", title="Prisons", area_label="NW")
     names = [trace.name for trace in chart.figure.data]
-    assert names[-1] == "Sites in NW" and len(names) == 3
-    assert "HMP 00: 0.0 (self-assessed)" in chart.figure.data[-1].hovertext[0]
+    assert names == ["Middle half of other sites (lower to upper quartile)", "Sites in NW", "Median of other sites"]
+    assert "HMP 00: 0.0 (self-assessed)" in chart.figure.data[1].hovertext[0]
     assert len(chart.table.headers) == 5 + len(many)
 
 
