@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 from assess.assurance import MAX_TEXT, WHOLE_SITE, check_assurance
 from assess.auth.decorators import commissioner_required
 from assess.auth.loaders import area_required, site_required
+from assess.auth.policy import scope_for
 from assess.commissioner import bp
 from assess.commissioner.forms import AssuranceForm
 from assess.common.downloads import csv_download
@@ -81,7 +82,9 @@ def home() -> str | Response:
 def area(area: Area) -> str:
     today = date.today()
     period, problems = _period(today)
-    overview = area_overview(area, period, today)
+    scope = scope_for(current_user)
+    min_size = current_app.config["MIN_PEER_GROUP"]
+    overview = area_overview(area, period, today, None if scope.all_sites else scope.site_ids, min_size)
     return render_template(
         "commissioner/area.html",
         area=area,
@@ -94,7 +97,7 @@ def area(area: Area) -> str:
         problems=problems,
         has_errors=bool(problems),
         stats=_stats_links(),
-        min_peer_group=current_app.config["MIN_PEER_GROUP"],
+        min_peer_group=min_size,
     )
 
 

@@ -31,18 +31,18 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from assess import periods
 from assess.assurance import OUTCOMES, current_of, is_due, is_overdue
-from assess.benchmarking import GroupBenchmark, national_group, quantile
+from assess.benchmarking import GroupBenchmark, GroupDecision, NotShown, quantile
 from assess.benchmarking.compare import version_maps
+from assess.benchmarking.groups import kind_plural
+from assess.charts.area import TOO_FEW_TO_SHOW
 from assess.charts.table import csv_safe
 from assess.data import area_queries
 from assess.data.area_queries import LatestResult, PeriodAssessment
@@ -51,7 +51,14 @@ from assess.data.reviews import get_review_states
 from assess.data.site_queries import get_open_queries_for_sites
 from assess.models import Area, Assessment, AssuranceDecision, Site
 from assess.questionnaire.schema import Questionnaire
-from assess.services.benchmarks import group_benchmark
+from assess.services import area_stats
+from assess.services.area_stats import (
+    OUTSIDE_THIS_AREA,
+    OUTSIDE_YOUR_AREAS,
+    cell_text,
+    excluded_sites,
+    not_shown_sentence,
+)
 from assess.services.queries import QueryView, query_view, site_queries
 from assess.services.questionnaires import MAIN_QUESTIONNAIRE, latest, registry
 from assess.services.results import AssessmentResults, SiteTrend, assessment_results, site_trend
@@ -518,39 +525,37 @@ def median_text(value: Fraction | None, questionnaire: Questionnaire) -> str:
     return f"{shown} (between {names.get(low, low)} and {names.get(high, high)})"
 
 
-def _national_reason(benchmark: GroupBenchmark) -> str:
-    reason = benchmark.decision.reason
-    if reason is None:
-        return ""
-    return (
-        f"Not shown: only {reason.sites} other {'site has' if reason.sites == 1 else 'sites have'} a submitted "
-        f"assessment for the year, fewer than the {reason.min_size} needed to protect each site's results"
-    )
-
-
-def _national_figure(benchmark: GroupBenchmark, domain_id: str) -> Figure:
-    if not benchmark.decision.shown:
-        return Figure(SELF_ASSESSED, len(benchmark.decision.members), not_shown="Not shown (too few sites)")
+def _national_figure(
+    decision: GroupDecision, benchmark: GroupBenchmark | None, held_back: Mapping[str, NotShown], domain_id: str
+) -> Figure:
+    if not decision.shown or benchmark is None:
+        reason = decision.reason
+        return Figure(SELF_ASSESSED, reason.sites if reason else 0, not_shown=cell_text(reason) if reason else "")
     summary = benchmark.domains.get(domain_id)
-    if summary is None:
-        peers = benchmark.suppressed_domains.get(domain_id, 0)
-        if domain_id in benchmark.uncompared_domains and domain_id not in benchmark.suppressed_domains:
-            return Figure(SELF_ASSESSED, 0, not_shown="Not shown (not comparable across versions)")
-        return Figure(
-            SELF_ASSESSED, peers, not_shown=f"Not shown (too few sites have a score: fewer than {benchmark.min_size})"
-        )
+    reason = held_back.get(domain_id)
+    if summary is None or reason is not None:
+        if reason is not None:
+            return Figure(SELF_ASSESSED, reason.sites, not_shown=cell_text(reason))
+        return Figure(SELF_ASSESSED, 0, not_shown=TOO_FEW_TO_SHOW)
     return Figure(SELF_ASSESSED, summary.peers, quantile(summary.levels, Fraction(1, 2)))
 
 
 def area_against_national(
-    sites: Sequence[Site], period: str, in_period: Mapping[int, list[PeriodAssessment]], today: date
+    area: Area,
+    period: str,
+    in_period: Mapping[int, list[PeriodAssessment]],
+    visible_site_ids: Collection[int] | None,
+    min_size: int,
 ) -> list[KindComparison]:
     """For each kind of site in the area: the area's median level per area of the questionnaire (self-assessed,
-    and validated where the review is final) beside the national median level of the same kind of site outside
-    the area, with n; national figures only where they pass disclosure control."""
+    and validated where the review is final) beside the median level of the other sites of that kind.
+
+    The national figures are exactly those of the distribution page (assess.services.area_stats): the same
+    groups (each kind, and each category the area has), leaving out every site the person sees by name
+    (`visible_site_ids`), decided together by disclosure control, so this page shows nothing that page holds
+    back and no pair of figures across the two isolates a site. A figure held back says why."""
+    sites = sorted(area.sites, key=lambda site: (site.name, site.id))
     questionnaire = latest().definition
-    min_size = current_app.config["MIN_PEER_GROUP"]
-    area_ids = frozenset(site.id for site in sites)
     chosen = {site_id: latest_submitted(items) for site_id, items in in_period.items()}
     submitted = {site_id: item for site_id, item in chosen.items() if item is not None}
     ids = [item.id for item in submitted.values()]
@@ -558,20 +563,29 @@ def area_against_national(
     final = area_queries.get_final_decisions(ids)
     lookup = _version_lookup(questionnaire, (item.questionnaire_version for item in submitted.values()))
     names = {level.value: level.name for level in questionnaire.levels}
+    exclude = excluded_sites(area, visible_site_ids)
+    outside = OUTSIDE_THIS_AREA if exclude == frozenset(site.id for site in sites) else OUTSIDE_YOUR_AREAS
+    groups = area_stats._groups(sites, outside) if sites else []
+    national = area_stats._national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
+    decisions = {group.id: decision for (group, _, _, _), decision in zip(groups, national.decisions, strict=True)}
     comparisons = []
-    for kind in sorted({site.kind for site in sites}):
+    for group, _, kind, category in groups:
+        if category is not None:
+            continue  # the overview compares each kind of site; the categories are on the distribution page
         of_kind = [site for site in sites if site.kind == kind]
         results = [submitted[site.id] for site in of_kind if site.id in submitted]
-        benchmark = group_benchmark(area_ids, national_group(kind), period, questionnaire, registry(), min_size)
-        plural = "prisons" if kind == "prison" else "probation services"
+        decision = decisions[group.id]
+        benchmark = national.benchmarks.get(group.id)
+        held_back = national.held_back.get(group.id, {})
+        plural = kind_plural(kind)
         comparison = KindComparison(
             kind=kind,
             label=plural.capitalize(),
-            national_label=f"All {plural} outside this area",
+            national_label=f"All other {plural}, {outside}",
             sites=len(of_kind),
             with_result=len(results),
-            national_shown=benchmark.decision.shown,
-            national_reason=_national_reason(benchmark),
+            national_shown=decision.shown,
+            national_reason=not_shown_sentence(decision.reason, period) if decision.reason else "",
             versions=sorted({item.questionnaire_version for item in results}),
         )
         for domain in questionnaire.domains:
@@ -592,7 +606,7 @@ def area_against_national(
                     domain.title,
                     Figure(SELF_ASSESSED, len(own), median_of(own)),
                     Figure(VALIDATED_BASIS, len(checked), median_of(checked)),
-                    _national_figure(benchmark, domain.id),
+                    _national_figure(decision, benchmark, held_back, domain.id),
                 )
             )
         comparisons.append(comparison)
@@ -700,8 +714,12 @@ class AreaOverview:
         return sorted({version for item in self.comparisons for version in item.versions})
 
 
-def area_overview(area: Area, period: str, today: date) -> AreaOverview:
-    """The overview of an area for a period: in a number of queries that does not depend on its sites."""
+def area_overview(
+    area: Area, period: str, today: date, visible_site_ids: Collection[int] | None, min_size: int
+) -> AreaOverview:
+    """The overview of an area for a period, in a number of queries that does not depend on its sites.
+    `visible_site_ids`: every site the person sees by name (None: every site), which national figures leave
+    out; `min_size`: MIN_PEER_GROUP."""
     sites = list(area.sites)
     in_period = area_queries.get_period_assessments([site.id for site in sites], period)
     cover = coverage(sites, period, today, in_period)
@@ -716,7 +734,7 @@ def area_overview(area: Area, period: str, today: date) -> AreaOverview:
         period=period,
         periods=offered_periods(today),
         coverage=cover,
-        comparisons=area_against_national(sites, period, in_period, today),
+        comparisons=area_against_national(area, period, in_period, visible_site_ids, min_size),
         decisions=decisions_by_site(sites, today),
         open_queries=open_queries,
         questionnaire=latest().definition,

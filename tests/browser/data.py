@@ -1,7 +1,7 @@
 """The browser tests' data, made in the app's database through the data layer before the server starts:
 a prison and a probation site with a governor for both (the journeys' own), a second governor with another
-site holding a finished draft and a submitted assessment (what the per-page checks look at), and an
-inspector and a commissioner."""
+site holding a finished draft and a submitted assessment (what the per-page checks look at), an inspector,
+and a commissioner with two areas (one holding the other governor's site)."""
 
 from __future__ import annotations
 
@@ -124,7 +124,12 @@ def seed(app: Any) -> Seed:
             AUDIENCE_USERS["inspector"], "Ina Inspector", "inspector", PASSWORD, [],
             remit=(("prison", "England"), ("prison", "Wales")),
         )
-        create_or_update_user(AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [])
+        areas = _commissioner_areas([other["code"], prison["code"], probation["code"]], [probation["code"]])
+        commissioner = create_or_update_user(
+            AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [], areas=areas
+        )
+        region = next(area for area in areas if area.code == AREA_CODE)
+        _assurance_decisions(commissioner, region, other_site, prison_site)
 
         definition = make.questionnaire().definition
         every = [question for domain in definition.domains for question in domain.questions]
@@ -167,6 +172,9 @@ def seed(app: Any) -> Seed:
             "query": str(query),
             "domain": definition.domains[0].id,
             "last_domain": definition.domains[-1].id,
+            "area": AREA_CODE,
+            "area_site": other["code"],
+            "previous_period": previous,
         }
         outline = _questionnaire_outline(("prison", "probation"))
     return Seed(
@@ -179,6 +187,47 @@ def seed(app: Any) -> Seed:
         other_governor_email=AUDIENCE_USERS["governor"],
         placeholders=placeholders,
         domains=outline,
+    )
+
+
+# The commissioner's two areas: a region with the other governor's prison (reviewed, with a query), the
+# journeys' prison and the probation service; and a probation region with the probation service alone.
+AREA_CODE = "TEST-REGION"
+SECOND_AREA_CODE = "TEST-PROBATION"
+
+
+def _commissioner_areas(region_sites: list[str], probation_sites: list[str]) -> list[Any]:
+    from assess.data.areas import AreaRow, get_areas, upsert_areas
+
+    upsert_areas(
+        [
+            AreaRow(AREA_CODE, "Test region", "region", tuple(region_sites)),
+            AreaRow(SECOND_AREA_CODE, "Test probation region", "probation region", tuple(probation_sites)),
+        ]
+    )
+    return get_areas([AREA_CODE, SECOND_AREA_CODE])
+
+
+def _assurance_decisions(commissioner: Any, area: Any, other_site: Any, prison_site: Any) -> None:
+    """The other governor's site: a decision superseded by a later one (a history to show); the journeys'
+    prison: one due for revisit within 30 days."""
+    from datetime import timedelta
+
+    from assess.data.assurance import record_decision
+
+    today = date.today()
+    for outcome, rationale, days in (
+        ("not assured", "No minutes of council meetings were available.", 60),
+        ("partly assured", "Minutes show two council meetings this year.\nThe survey is due in the spring.", 200),
+    ):
+        record_decision(
+            other_site, commissioner, area=area, domain_id=None, outcome=outcome,
+            questions="How often does the council meet?", rationale=rationale,
+            revisit_on=today + timedelta(days=days),
+        )
+    record_decision(
+        prison_site, commissioner, area=area, domain_id="leadership", outcome="assured", questions="",
+        rationale="The governor chairs the council.", revisit_on=today + timedelta(days=10),
     )
 
 

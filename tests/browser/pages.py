@@ -4,7 +4,9 @@ text-spacing checks (test_pages.py) by adding one line here.
 Placeholders come from the seed data (conftest.seed): {site} the other governor's site code, {draft} its
 finished draft for this year, {submitted} its submitted assessment for last year, {foreign} an assessment
 at a site it is not linked to, {domain} and {last_domain} the first and last questionnaire domains, {query}
-a query on {submitted} awaiting the site's reply (the inspector has lowered its first area, with a note).
+a query on {submitted} awaiting the site's reply (the inspector has lowered its first area, with a note),
+{area} the commissioner's area that holds {area_site} (the other governor's site; assurance decisions on it,
+one superseded) and {previous_period} last year.
 Write ("/path", status) for a page that answers with another status than 200. The user each audience signs
 in as is in conftest.AUDIENCE_USERS ("public" is not signed in)."""
 
@@ -59,6 +61,17 @@ PAGES: dict[str, list[str | tuple[str, int]]] = {
     ],
     "commissioner": [
         "/home",
+        "/areas",
+        "/areas/{area}",
+        "/areas/{area}?period={previous_period}",
+        "/areas/{area}?period=1999-00",
+        "/areas/{area}/matrix",
+        "/areas/{area}/matrix?sort={domain}",
+        "/areas/{area}/matrix?sort=nonsense",
+        "/areas/{area}/sites/{area_site}",
+        "/areas/{area}/sites/{area_site}/assurance",
+        ("/areas/{area}/sites/PEER1", 404),
+        ("/sites", 403),
     ],
 }
 

@@ -396,8 +396,8 @@ def test_the_area_median_is_self_assessed_and_validated_beside_a_national_median
     assert rows[first.title][0].startswith("3 – ") and "n = 3" in rows[first.title][0]
     assert rows[first.title][1].startswith("4 – ") and "n = 1" in rows[first.title][1]
     # Only one prison outside the area has a result: fewer than MIN_PEER_GROUP, so no national figure.
-    assert all(row[2] == "Not shown (too few sites)" for row in rows.values())
-    assert "fewer than the 5 needed" in text_of(main(soup))
+    assert all(row[2] == "Too few to show" for row in rows.values())
+    assert "Too few to show: fewer than 5 of these sites submitted" in text_of(main(soup))
 
     governor = world["governor"]
     for number in range(6):
@@ -411,6 +411,16 @@ def test_the_area_median_is_self_assessed_and_validated_beside_a_national_median
     body = text_of(main(soup))
     for name in ("HMP Peer", "HMP Outside"):
         assert name not in body
+    assert "All other prisons, outside this area" in body
+
+    # A commissioner who also covers the London area sees HMP Outside by name: it leaves the national figures,
+    # as on the distribution page (the same figures, decided together).
+    both = client_as(make_commissioner("both@example.org", [world["area"], world["other_area"]]))
+    soup = page(both.get(f"/areas/NW-TEST?period={PREVIOUS}"))
+    table = main(soup).find("h2", id="national").find_next("table")
+    rows = {row[0]: row[1:] for row in table_rows(table)}
+    assert rows[first.title][2].startswith("1.5 ") and "n = 6" in rows[first.title][2]
+    assert "All other prisons, outside the areas you cover" in text_of(main(soup))
 
 
 # -- the matrix ------------------------------------------------------------------------------------------------
