@@ -134,7 +134,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "other"
 
 
-def _groups(sites: Sequence[Site], outside: str) -> list[tuple[PeerGroup, str, str, str | None]]:
+def national_groups(sites: Sequence[Site], outside: str) -> list[tuple[PeerGroup, str, str, str | None]]:
     """(group, panel heading, kind, category) for each kind of site in the area, then each category it has."""
     found: list[tuple[PeerGroup, str, str, str | None]] = []
     for kind in sorted({site.kind for site in sites}):
@@ -189,7 +189,7 @@ def _area_site(
 
 
 @dataclass
-class _National:
+class NationalDecision:
     """The national groups decided: each group's decision, the benchmarks of those shown, and the rows held back
     in a shown group (key -> why)."""
 
@@ -198,13 +198,13 @@ class _National:
     held_back: dict[str, dict[str, NotShown]]
 
 
-def _national(
+def decide_national(
     groups: Sequence[PeerGroup],
     exclude: frozenset[int],
     period: str,
     questionnaire: Questionnaire,
     min_size: int,
-) -> _National:
+) -> NationalDecision:
     """Three statements whatever the number of groups: the other sites' attributes, then every shown group's
     counts (areas of the questionnaire, then overall)."""
     questionnaire_id = questionnaire.id
@@ -239,7 +239,12 @@ def _national(
         group_id: dict(sorted(reasons.items(), key=lambda item: keys.index(item[0])))
         for group_id, reasons in held_back.items()
     }
-    return _National(decisions, benchmarks, ordered)
+    return NationalDecision(decisions, benchmarks, ordered)
+
+
+# The names assess.services.area (the overview's national medians) first used.
+_groups = national_groups
+_national = decide_national
 
 
 def area_distribution(
@@ -263,8 +268,8 @@ def area_distribution(
     assessment_ids = [stored.assessment_id for stored in results.values()]
     decisions = get_validated_levels(assessment_ids)
     states = get_review_states(assessment_ids)
-    groups = _groups(sites, outside)
-    national = _national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
+    groups = national_groups(sites, outside)
+    national = decide_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
 
     for (group, heading, kind, category), decision in zip(groups, national.decisions, strict=True):
         in_panel = [site for site in sites if site.kind == kind and (category is None or site.category == category)]
