@@ -369,8 +369,10 @@ def test_charts_larger_than_a_pipe_still_leave_the_time_limit_in_charge():
         started = time.monotonic()
         with pytest.raises(pdf.RenderTimeout):
             worker.render(slow, timeout=0.5, charts=lambda remaining: [big, big])
-        assert time.monotonic() - started < 3
+        # Killed, not finished: the kill is what proves the limit is in charge. The bound on the time only
+        # catches a wait for the whole render (many seconds); it is generous for a loaded 2-core machine.
         assert process is not None and process.poll() is not None and worker.killed == 1
+        assert time.monotonic() - started < 10
         again = worker.render(CHART_HTML, timeout=60, charts=lambda remaining: [big, svg_saying("Small")])
         assert again.refused == () and "Small" in pdf_text(again.pdf)
     finally:
