@@ -37,6 +37,8 @@ from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from assess import periods
 from assess.assurance import OUTCOMES, current_of, is_due, is_overdue
 from assess.benchmarking import GroupBenchmark, GroupDecision, NotShown, quantile
@@ -715,11 +717,17 @@ class AreaOverview:
 
 
 def area_overview(
-    area: Area, period: str, today: date, visible_site_ids: Collection[int] | None, min_size: int
+    area: Area,
+    period: str,
+    today: date,
+    visible_site_ids: Collection[int] | None = None,
+    min_size: int | None = None,
 ) -> AreaOverview:
     """The overview of an area for a period, in a number of queries that does not depend on its sites.
-    `visible_site_ids`: every site the person sees by name (None: every site), which national figures leave
-    out; `min_size`: MIN_PEER_GROUP."""
+    `visible_site_ids`: every site the person sees by name, which national figures leave out (None: the area's
+    sites only, as for an administrator); `min_size`: MIN_PEER_GROUP (None: the app's setting)."""
+    if min_size is None:
+        min_size = int(current_app.config["MIN_PEER_GROUP"])
     sites = list(area.sites)
     in_period = area_queries.get_period_assessments([site.id for site in sites], period)
     cover = coverage(sites, period, today, in_period)
