@@ -53,12 +53,13 @@ from assess.data.reviews import get_review_states
 from assess.data.site_queries import get_open_queries_for_sites
 from assess.models import Area, Assessment, AssuranceDecision, Site
 from assess.questionnaire.schema import Questionnaire
-from assess.services import area_stats
 from assess.services.area_stats import (
     OUTSIDE_THIS_AREA,
     OUTSIDE_YOUR_AREAS,
     cell_text,
+    decide_national,
     excluded_sites,
+    national_groups,
     not_shown_sentence,
 )
 from assess.services.queries import QueryView, query_view, site_queries
@@ -567,8 +568,8 @@ def area_against_national(
     names = {level.value: level.name for level in questionnaire.levels}
     exclude = excluded_sites(area, visible_site_ids)
     outside = OUTSIDE_THIS_AREA if exclude == frozenset(site.id for site in sites) else OUTSIDE_YOUR_AREAS
-    groups = area_stats._groups(sites, outside) if sites else []
-    national = area_stats._national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
+    groups = national_groups(sites, outside) if sites else []
+    national = decide_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
     decisions = {group.id: decision for (group, _, _, _), decision in zip(groups, national.decisions, strict=True)}
     comparisons = []
     for group, _, kind, category in groups:
