@@ -226,7 +226,8 @@ def _charts(pack: BoardPack) -> list[Drawable]:
     """Every chart the PDF exports with Chromium, in the order of the document (the first page's strips are
     drawn here, see `strips`)."""
     found: list[Drawable] = [panel.chart for panel in pack.distributions if panel.chart is not None]
-    found.append(pack.trend)
+    if pack.trend is not None:
+        found.append(pack.trend)
     return [chart for chart in found if chart.has_figures]
 
 

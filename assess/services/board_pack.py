@@ -65,7 +65,14 @@ from assess.services.area import (
     median_of,
     offered_periods,
 )
-from assess.services.area_stats import OUTSIDE_THIS_AREA, area_distribution, area_trend, default_period
+from assess.services.area_stats import (
+    OUTSIDE_THIS_AREA,
+    OUTSIDE_YOUR_AREAS,
+    area_distribution,
+    area_trend,
+    default_period,
+    excluded_sites,
+)
 from assess.services.queries import query_view
 from assess.services.questionnaires import latest, registry
 
@@ -330,7 +337,7 @@ class BoardPack:
     queries: tuple[QueryLine, ...]  # open queries, the one due soonest first
     matrix: tuple[MatrixLine, ...]
     distributions: tuple[DistributionPanel, ...]
-    trend: PackChart
+    trend: PackChart | None  # None when made without charts (for the CSV)
     trend_breaks: tuple[str, ...]
     trend_left_out: tuple[str, ...]  # versions whose results the trend leaves out
     sites: tuple[PackSite, ...] = field(default=())  # every site, in the pack's order
@@ -636,10 +643,12 @@ def board_pack(
     visible_site_ids: Collection[int] | None,
     min_size: int,
     secret: str | bytes,
+    charts: bool = True,
 ) -> BoardPack:
     """The board pack of an area. `variant`: NAMED or ANONYMISED; `period`: the coverage year (None: the current
     one); `visible_site_ids`: every site the person sees by name (None: every site), which national figures
-    leave out, as on the pages; `min_size`: MIN_PEER_GROUP; `secret`: the app's SECRET_KEY (the letters)."""
+    leave out, as on the pages; `min_size`: MIN_PEER_GROUP; `secret`: the app's SECRET_KEY (the letters);
+    `charts`: False for the CSV, which prints neither the distributions nor the trend (they are left empty)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown board pack variant {variant!r}")
     anonymised = variant == ANONYMISED
@@ -685,10 +694,10 @@ def board_pack(
             ),
         )
     distributions: list[DistributionPanel] = []
-    outside = OUTSIDE_THIS_AREA
-    if results is not None:
+    own = frozenset(ids)
+    outside = OUTSIDE_THIS_AREA if excluded_sites(area, visible_site_ids) == own else OUTSIDE_YOUR_AREAS
+    if results is not None and charts:
         found = area_distribution(subject, results, visible_site_ids, min_size)
-        outside = found.outside
         for panel in found.panels:
             if panel.category is not None:
                 continue
@@ -704,7 +713,7 @@ def board_pack(
                 )
             )
 
-    trend = area_trend(area)
+    trend = area_trend(area) if charts else None
 
     # Assurance decisions (current ones; the superseded stay on the pages) and open queries.
     by_site = decisions_by_site(sites, today)
@@ -758,9 +767,9 @@ def board_pack(
         ),
         matrix=_matrix(matrix(sites), labels, cover),
         distributions=tuple(distributions),
-        trend=PackChart.of(trend.chart),
-        trend_breaks=tuple(item.text for item in trend.breaks),
-        trend_left_out=tuple(trend.left_out),
+        trend=PackChart.of(trend.chart) if trend else None,
+        trend_breaks=tuple(item.text for item in trend.breaks) if trend else (),
+        trend_left_out=tuple(trend.left_out) if trend else (),
         sites=tuple(labels[site_id] for site_id in sorted(ids, key=labels.order)),
     )
 

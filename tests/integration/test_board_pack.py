@@ -490,6 +490,23 @@ def test_a_figure_the_pages_hold_back_stays_held_back_in_both_variants(app_ctx, 
         assert "Too few to show" in panel
 
 
+def test_the_area_overview_links_to_both_variants_of_both_files(app_ctx, world):
+    client = client_for(app_ctx, world["commissioner"])
+    soup = page(client.get(f"/areas/ZZ-BOARD?period={PREVIOUS}"))
+    links = {
+        text_of(link): link["href"] for link in main(soup).select("a[href*='board-pack']") if link.has_attr("download")
+    }
+    base = "/areas/ZZ-BOARD/board-pack"
+    assert links == {
+        "Download the board pack (PDF)": f"{base}.pdf?period={PREVIOUS}",
+        "Download the board pack as a spreadsheet (CSV)": f"{base}.csv?period={PREVIOUS}",
+        "Download the anonymised board pack (PDF)": f"{base}.pdf?period={PREVIOUS}&version=anonymised",
+        "Download the anonymised board pack as a spreadsheet (CSV)": f"{base}.csv?period={PREVIOUS}&version=anonymised",
+    }
+    for href in links.values():
+        assert client.get(href).status_code == 200, href
+
+
 # -- Who may download it ------------------------------------------------------------------------------------------
 
 
