@@ -52,7 +52,7 @@ def _period(today: date) -> str:
     return asked or offered[0]
 
 
-def _pack(area: Area, variant: str, period: str, today: date, *, charts: bool = True) -> BoardPack:
+def _pack(area: Area, variant: str, period: str, today: date, *, full: bool = True) -> BoardPack:
     scope = scope_for(current_user)
     return board_pack(
         area,
@@ -62,7 +62,7 @@ def _pack(area: Area, variant: str, period: str, today: date, *, charts: bool = 
         visible_site_ids=None if scope.all_sites else scope.site_ids,
         min_size=current_app.config["MIN_PEER_GROUP"],
         secret=current_app.config["SECRET_KEY"],
-        charts=charts,
+        full=full,
     )
 
 
@@ -122,7 +122,7 @@ def board_pdf(area: Area) -> Response | tuple[str, int, dict[str, str]]:
 @area_required
 def board_csv(area: Area) -> Response:
     today = date.today()
-    pack = _pack(area, _variant(), _period(today), today, charts=False)
+    pack = _pack(area, _variant(), _period(today), today, full=False)
     return _no_store(csv_download(pack_csv(pack), pack.filename("csv")))
 
 

@@ -43,6 +43,8 @@ from assess import periods
 from assess.assurance import OUTCOMES
 from assess.benchmarking.compare import version_maps
 from assess.charts import Chart, Table
+from assess.charts.area import area_trend_chart
+from assess.charts.area import trend_breaks as find_breaks
 from assess.charts.table import csv_safe
 from assess.data import area_queries
 from assess.data import area_stats as area_data
@@ -68,12 +70,12 @@ from assess.services.area import (
 from assess.services.area_stats import (
     OUTSIDE_THIS_AREA,
     OUTSIDE_YOUR_AREAS,
+    AreaTrend,
     area_distribution,
     area_trend,
     default_period,
     excluded_sites,
 )
-from assess.services.queries import query_view
 from assess.services.questionnaires import latest, registry
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ VARIANT_LABELS = {
     ANONYMISED: "Anonymised version: for wider circulation",
 }
 SUMMARY_CHANGES = 4  # changes since last year on the first page (every area's is in the pack)
+TREND_YEARS = 10  # the trend's last years (the trend page has every year)
 SUMMARY_DECISIONS = 4  # decisions due on the first page (every current decision is in the pack)
 
 
@@ -249,12 +252,13 @@ class DecisionLine:
 
 @dataclass(frozen=True)
 class QueryLine:
+    """A site's open queries (awaiting its reply, or answered and back with the inspector): how many, how many
+    are overdue, and the soonest reply date. A board reads them per site; the site's page lists each."""
+
     site: PackSite
-    period: str
-    areas: tuple[str, ...]
-    due_on: date
-    status: str
-    overdue: bool
+    open: int
+    overdue: int
+    next_due: date
 
 
 @dataclass(frozen=True)
@@ -334,11 +338,12 @@ class BoardPack:
     due: tuple[DecisionLine, ...]  # current decisions due for revisit within 30 days or overdue, soonest first
     decisions: tuple[DecisionLine, ...]  # every current decision, by site (pack order), then about
     superseded: int  # decisions replaced by a later one (kept in the history on the pages)
-    queries: tuple[QueryLine, ...]  # open queries, the one due soonest first
+    queries: tuple[QueryLine, ...]  # each site with open queries, in the pack's order
     matrix: tuple[MatrixLine, ...]
     distributions: tuple[DistributionPanel, ...]
     trend: PackChart | None  # None when made without charts (for the CSV)
     trend_breaks: tuple[str, ...]
+    trend_years: int  # how many years the trend may show (the last ones)
     trend_left_out: tuple[str, ...]  # versions whose results the trend leaves out
     sites: tuple[PackSite, ...] = field(default=())  # every site, in the pack's order
 
@@ -631,6 +636,24 @@ def changes_since(area_id: int, questionnaire: Questionnaire, period: str, previ
     return sorted(rows, key=lambda row: (-row.size[0], -row.size[1], row.title.casefold()))
 
 
+def _recent_trend(area: Area, years: int) -> AreaTrend:
+    """The area's overall trend (assess.services.area_stats.area_trend), its last `years` years only: the chart
+    drawn again from those years' figures, with the breaks among them."""
+    trend = area_trend(area)
+    kept = sorted({figure.period for figure in trend.figures})[-years:]
+    if len(kept) == len({figure.period for figure in trend.figures}):
+        return trend
+    figures = [figure for figure in trend.figures if figure.period in kept]
+    chart = area_trend_chart(
+        figures,
+        trend.series,
+        subject=area.name,
+        measure=trend.measure_label,
+        top_level=trend.questionnaire.top_level,
+    )
+    return replace(trend, figures=figures, breaks=find_breaks(figures, trend.series), chart=chart)
+
+
 # -- assembly --------------------------------------------------------------------------------------------------------
 
 
@@ -643,12 +666,13 @@ def board_pack(
     visible_site_ids: Collection[int] | None,
     min_size: int,
     secret: str | bytes,
-    charts: bool = True,
+    full: bool = True,
 ) -> BoardPack:
     """The board pack of an area. `variant`: NAMED or ANONYMISED; `period`: the coverage year (None: the current
     one); `visible_site_ids`: every site the person sees by name (None: every site), which national figures
     leave out, as on the pages; `min_size`: MIN_PEER_GROUP; `secret`: the app's SECRET_KEY (the letters);
-    `charts`: False for the CSV, which prints neither the distributions nor the trend (they are left empty)."""
+    `full`: False for the CSV, which prints neither the distributions, the trend nor the open queries (they are
+    left empty)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown board pack variant {variant!r}")
     anonymised = variant == ANONYMISED
@@ -696,7 +720,7 @@ def board_pack(
     distributions: list[DistributionPanel] = []
     own = frozenset(ids)
     outside = OUTSIDE_THIS_AREA if excluded_sites(area, visible_site_ids) == own else OUTSIDE_YOUR_AREAS
-    if results is not None and charts:
+    if results is not None and full:
         found = area_distribution(subject, results, visible_site_ids, min_size)
         for panel in found.panels:
             if panel.category is not None:
@@ -713,7 +737,7 @@ def board_pack(
                 )
             )
 
-    trend = area_trend(area) if charts else None
+    trend = _recent_trend(area, TREND_YEARS) if full else None
 
     # Assurance decisions (current ones; the superseded stay on the pages) and open queries.
     by_site = decisions_by_site(sites, today)
@@ -724,14 +748,19 @@ def board_pack(
         (view for view in current if view.due),
         key=lambda view: (view.decision.revisit_on, labels.order(view.site.id)),
     )
-    open_queries = sorted(
-        (
-            query_view(query, today)
-            for found_queries in get_open_queries_for_sites(ids).values()
-            for query in found_queries
-        ),
-        key=lambda view: (view.query.due_on, labels.order(view.query.site_id), view.query.id),
-    )
+    queries = []
+    if full:
+        found_queries = get_open_queries_for_sites(ids)
+        for site_id in sorted(found_queries, key=labels.order):
+            items = found_queries[site_id]
+            queries.append(
+                QueryLine(
+                    site=labels[site_id],
+                    open=len(items),
+                    overdue=sum(1 for query in items if query.is_overdue(today)),
+                    next_due=min(query.due_on for query in items),
+                )
+            )
 
     return BoardPack(
         variant=variant,
@@ -754,21 +783,12 @@ def board_pack(
         due=tuple(_decision_line(view, labels, anonymised) for view in due),
         decisions=tuple(_decision_line(view, labels, anonymised) for view in decisions),
         superseded=superseded,
-        queries=tuple(
-            QueryLine(
-                site=labels[view.query.site_id],
-                period=view.query.assessment.period,
-                areas=tuple(view.areas),
-                due_on=view.query.due_on,
-                status=view.status_label.replace("Overdue: ", ""),
-                overdue=view.overdue,
-            )
-            for view in open_queries
-        ),
+        queries=tuple(queries),
         matrix=_matrix(matrix(sites), labels, cover),
         distributions=tuple(distributions),
         trend=PackChart.of(trend.chart) if trend else None,
         trend_breaks=tuple(item.text for item in trend.breaks) if trend else (),
+        trend_years=TREND_YEARS,
         trend_left_out=tuple(trend.left_out) if trend else (),
         sites=tuple(labels[site_id] for site_id in sorted(ids, key=labels.order)),
     )

@@ -334,6 +334,9 @@ def test_the_named_pack_reads_summary_first_then_the_sites_distributions_and_tre
     assert "HMP Quillstone Prison; draft; result 2025-26, validated" in flat
     # The named pack has the decision's own words and who made it; never inspectors' reasons, notes or queries.
     assert RATIONALE in text and QUESTIONS in text and f"by {COMMISSIONER}" in text
+    # Open queries per site: how many, how many overdue, the soonest reply date.
+    due = (date.today() + timedelta(days=14)).strftime("%-d %B %Y")
+    assert f"Site Open queries Overdue Soonest reply due HMP Quillstone 1 0 {due}" in text
     for marker in ("REASON3317", "SUMMARY6402", "NOTE9104", "QUERY7286"):
         assert marker not in text, marker
     assert not NO_RANK.search(text), NO_RANK.search(text)
@@ -548,6 +551,25 @@ def test_an_area_where_nobody_has_submitted_still_gets_a_pack(app_ctx, make):
         assert "No assurance decision is due for revisit" in text
         rows = csv_rows(download(client, "csv", query, code="ZZ-NEW"))
         assert [row[0] for row in rows[1:]] == ["site"] * 3
+
+
+def test_the_trend_shows_the_last_ten_years(app_ctx, make):
+    from assess.services.board_pack import NAMED, TREND_YEARS, board_pack
+
+    site = make.site(code="ZQT-PRN", name="HMP Longhistory", kind="prison")
+    governor = make.user("governor", sites=(site,))
+    years = [PREVIOUS]
+    while len(years) < TREND_YEARS + 2:
+        years.append(periods.previous_period(years[-1]))
+    for year in years:
+        make.submitted(site, governor, year, choice="2")
+    area = make_area("ZZ-LONG", "Long Board", [site])
+    pack = board_pack(
+        area, variant=NAMED, period=None, today=date.today(), visible_site_ids=[site.id], min_size=5, secret="x"
+    )
+    assert pack.trend is not None
+    assert [row.label for row in pack.trend.table.rows] == sorted(years)[-TREND_YEARS:]
+    assert pack.trend.title == "Overall score of the sites in Long Board by year"
 
 
 # -- Cache and time limit ----------------------------------------------------------------------------------------
