@@ -114,7 +114,6 @@ class CoverageLine:
     detail: str  # "In review", "Not yet reviewed", "A draft was started" or ""
     latest_period: str | None  # the year of the site's latest submitted result, of any year
     last_submitted: date | None  # named only (None in the anonymised pack, and for a site that never submitted)
-    age: str  # "5 months", "No result"; "" in the anonymised pack
 
 
 @dataclass(frozen=True)
@@ -133,13 +132,6 @@ class PackCoverage:
     counts: tuple[CoverageCount, ...]  # every status, in the order of COVERAGE_STATUSES
     total: int
     rows: tuple[CoverageLine, ...]  # every site, in the pack's order
-
-    @property
-    def adds_up(self) -> bool:
-        return sum(item.count for item in self.counts) == self.total
-
-    def count(self, status: str) -> int:
-        return next(item.count for item in self.counts if item.status == status)
 
 
 @dataclass(frozen=True)
@@ -510,7 +502,6 @@ def _coverage(cover: Coverage, labels: _Labels, anonymised: bool) -> PackCoverag
                 detail=row.detail,
                 latest_period=row.latest.period if row.latest else None,
                 last_submitted=None if anonymised or row.last_submitted is None else _uk_day(row.last_submitted),
-                age="" if anonymised else row.age_text,
             )
             for row in rows
         ),
