@@ -591,6 +591,13 @@ def test_the_site_summary_is_read_only_with_both_levels_trend_queries_and_no_int
     overview = page(client.get("/areas/NW-TEST"))
     open_rows = table_rows(main(overview).find("h2", id="queries").find_next("table"))
     assert open_rows[0][0] == "HMP Alder" and "Overdue" in open_rows[0][4]
+    # The query opens read-only for the commissioner, with a way back to their areas.
+    link = main(overview).find("h2", id="queries").find_next("table").find("a", href=re.compile(r"^/queries/\d+$"))
+    query_page = client.get(link["href"])
+    assert query_page.status_code == 200
+    soup = page(query_page)
+    assert "Send the minutes" in text_of(main(soup)) and main(soup).find("form") is None
+    assert soup.select_one(".govuk-back-link")["href"] == "/areas"
 
 
 # -- assurance decisions ----------------------------------------------------------------------------------------
