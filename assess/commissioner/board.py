@@ -24,8 +24,8 @@ from assess.auth.loaders import area_required
 from assess.auth.policy import scope_for
 from assess.commissioner import board_build as build
 from assess.commissioner import bp
-from assess.common.downloads import csv_download
-from assess.pdf.inflight import one_at_a_time
+from assess.common.downloads import csv_download, pdf_download
+from assess.pdf.inflight import cached_pdf
 from assess.services.area import offered_periods
 from assess.services.board_pack import ANONYMISED, NAMED, BoardPack, board_pack, pack_csv
 
@@ -81,40 +81,27 @@ def board_pdf(area: Area) -> Response | tuple[str, int, dict[str, str]]:
     pack = _pack(area, variant, period, today)
     key = build.cache_key(pack)
     store = build.pack_cache()
-    status = "hit"
     started = time.perf_counter()
-    body = store.get(key)
-    if body is None:
-        with one_at_a_time(key):
-            body = store.get(key)
-            if body is None:
-                status = "miss"
-                try:
-                    rendered = build.make_pdf(pack)
-                except build.BoardTimedOut as exc:
-                    log.warning("board pack %s for area %s timed out: %s", key[:12], area.code, exc)
-                    return _unavailable(area, pack, timed_out=True)
-                except build.BoardUnavailable as exc:
-                    log.error("board pack %s for area %s failed: %s", key[:12], area.code, exc)
-                    return _unavailable(area, pack, timed_out=False)
-                if rendered.refused:
-                    log.warning("board pack %s: the fetcher refused %s", key[:12], ", ".join(rendered.refused))
-                body = rendered.pdf
-                store.put(key, body)
+    try:
+        served = cached_pdf(store, key, lambda: build.make_pdf(pack))
+    except build.BoardTimedOut as exc:
+        log.warning("board pack %s for area %s timed out: %s", key[:12], area.code, exc)
+        return _unavailable(area, pack, timed_out=True)
+    except build.BoardUnavailable as exc:
+        log.error("board pack %s for area %s failed: %s", key[:12], area.code, exc)
+        return _unavailable(area, pack, timed_out=False)
+    if served.refused:
+        log.warning("board pack %s: the fetcher refused %s", key[:12], ", ".join(served.refused))
     log.info(
         "board pack %s for area %s (%s): cache %s, %d bytes, %.2f s",
         key[:12],
         area.code,
         pack.variant,
-        status,
-        len(body),
+        served.status,
+        len(served.body),
         time.perf_counter() - started,
     )
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pack.filename("pdf")}"'
-    response.headers["X-Report-Cache"] = status
-    response.headers["ETag"] = f'"{key}"'
-    return _no_store(response)
+    return pdf_download(served.body, pack.filename("pdf"), key, served.status)
 
 
 @bp.route("/areas/<string:area_code>/board-pack.csv", endpoint="board_csv")

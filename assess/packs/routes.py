@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response
 from assess.auth.decorators import signed_in_required
 from assess.auth.loaders import assessment_required
 from assess.auth.policy import may_reply_for_site, sees_internal_notes
-from assess.common.downloads import csv_download
-from assess.pdf.inflight import one_at_a_time
+from assess.common.downloads import csv_download, pdf_download
+from assess.pdf.inflight import cached_pdf
 from assess.services.evidence_pack import EvidencePack, evidence_pack, pack_csv
 
 from . import build
@@ -60,41 +60,27 @@ def pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
     pack = _pack(assessment)
     key = build.cache_key(pack)
     store = build.pack_cache()
-    status = "hit"
     started = time.perf_counter()
-    body = store.get(key)
-    if body is None:
-        with one_at_a_time(key):
-            body = store.get(key)
-            if body is None:
-                status = "miss"
-                try:
-                    rendered = build.make_pdf(pack)
-                except build.PackTimedOut as exc:
-                    log.warning("evidence pack %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
-                    return _unavailable(assessment, timed_out=True)
-                except build.PackUnavailable as exc:
-                    log.error("evidence pack %s for assessment %s failed: %s", key[:12], assessment.id, exc)
-                    return _unavailable(assessment, timed_out=False)
-                if rendered.refused:
-                    log.warning("evidence pack %s: the fetcher refused %s", key[:12], ", ".join(rendered.refused))
-                body = rendered.pdf
-                store.put(key, body)
+    try:
+        served = cached_pdf(store, key, lambda: build.make_pdf(pack))
+    except build.PackTimedOut as exc:
+        log.warning("evidence pack %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
+        return _unavailable(assessment, timed_out=True)
+    except build.PackUnavailable as exc:
+        log.error("evidence pack %s for assessment %s failed: %s", key[:12], assessment.id, exc)
+        return _unavailable(assessment, timed_out=False)
+    if served.refused:
+        log.warning("evidence pack %s: the fetcher refused %s", key[:12], ", ".join(served.refused))
     log.info(
         "evidence pack %s for assessment %s (%s): cache %s, %d bytes, %.2f s",
         key[:12],
         assessment.id,
         "inspector's copy" if pack.internal else "site's copy",
-        status,
-        len(body),
+        served.status,
+        len(served.body),
         time.perf_counter() - started,
     )
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pack.filename("pdf")}"'
-    response.headers["X-Report-Cache"] = status
-    response.headers["ETag"] = f'"{key}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(served.body, pack.filename("pdf"), key, served.status)
 
 
 @bp.route("/assessments/<int:assessment_id>/evidence-pack.csv")

@@ -17,7 +17,8 @@ from assess.auth.loaders import assessment_required
 if TYPE_CHECKING:
     from assess.models import Assessment
 
-from assess.pdf.inflight import one_at_a_time
+from assess.common.downloads import pdf_download
+from assess.pdf.inflight import cached_pdf
 
 from . import build
 
@@ -56,40 +57,27 @@ def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int, dict[st
     data = build.gather(assessment, request.args.get("group"))
     key = build.cache_key(data)
     store = build.report_cache()
-    status = "hit"
     started = time.perf_counter()
-    body = store.get(key)
-    if body is None:
-        with one_at_a_time(key):
-            body = store.get(key)
-            if body is None:
-                status = "miss"
-                try:
-                    rendered = build.make_pdf(data)
-                except build.ReportTimedOut as exc:
-                    log.warning("report %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
-                    return _unavailable(assessment, timed_out=True)
-                except build.ReportUnavailable as exc:
-                    log.error("report %s for assessment %s failed: %s", key[:12], assessment.id, exc)
-                    return _unavailable(assessment, timed_out=False)
-                if rendered.refused:
-                    log.warning("report %s: the fetcher refused %s", key[:12], ", ".join(rendered.refused))
-                body = rendered.pdf
-                store.put(key, body)
+    try:
+        served = cached_pdf(store, key, lambda: build.make_pdf(data))
+    except build.ReportTimedOut as exc:
+        log.warning("report %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
+        return _unavailable(assessment, timed_out=True)
+    except build.ReportUnavailable as exc:
+        log.error("report %s for assessment %s failed: %s", key[:12], assessment.id, exc)
+        return _unavailable(assessment, timed_out=False)
+    if served.refused:
+        log.warning("report %s: the fetcher refused %s", key[:12], ", ".join(served.refused))
     log.info(
         "report %s for assessment %s: cache %s, %d bytes, %.2f s",
         key[:12],
         assessment.id,
-        status,
-        len(body),
+        served.status,
+        len(served.body),
         time.perf_counter() - started,
     )
-    response = Response(body, mimetype="application/pdf")
     filename = f"{assessment.site.code}-{assessment.period}-service-user-involvement-report.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Report-Cache"] = status
-    response.headers["ETag"] = f'"{key}"'
-    return response
+    return pdf_download(served.body, filename, key, served.status)
 
 
 def _unavailable(assessment: Assessment, *, timed_out: bool) -> tuple[str, int, dict[str, str]]:
