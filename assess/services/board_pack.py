@@ -584,9 +584,8 @@ def _results_note(results: str | None, cover: PackCoverage, submitted: Mapping[s
         return ""
     done = submitted.get(cover.period, 0)
     return (
-        f"The results are for {results}, the latest year in which at least half the area's sites submitted a "
-        f"self-assessment: for {cover.period}, {done} of {cover.total} "
-        f"{'has' if done == 1 else 'have'} so far."
+        f"The results are for {results}, the latest year in which at least half the sites submitted "
+        f"({cover.period}: {done} of {cover.total} so far)."
     )
 
 
