@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 
 from assess.extensions import db
 from assess.models import (
@@ -20,6 +20,7 @@ from assess.models import (
     AssuranceDecision,
     DomainScore,
     ReviewState,
+    Site,
 )
 
 
@@ -91,7 +92,23 @@ def get_latest_results(site_ids: Iterable[int], questionnaire_id: str) -> dict[i
     ids = _ids(site_ids)
     if not ids:
         return {}
-    ranked = (
+    # Per site, two correlated subqueries that walk the (site_id, questionnaire_id, period) index from its end,
+    # rather than ranking each site's whole history (whose cost grows with the years behind each site).
+    newer = aliased(AssessmentScore)
+    latest_id = (
+        select(newer.assessment_id)
+        .where(newer.site_id == Site.id, newer.questionnaire_id == questionnaire_id)
+        .order_by(newer.period.desc(), newer.submitted_at.desc(), newer.assessment_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    any_version = aliased(AssessmentScore)
+    last_submitted = (
+        select(func.max(any_version.submitted_at))
+        .where(any_version.site_id == Site.id, any_version.questionnaire_id == questionnaire_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
         select(
             AssessmentScore.assessment_id,
             AssessmentScore.site_id,
@@ -99,33 +116,11 @@ def get_latest_results(site_ids: Iterable[int], questionnaire_id: str) -> dict[i
             AssessmentScore.questionnaire_id,
             AssessmentScore.questionnaire_version,
             AssessmentScore.submitted_at,
-            func.max(AssessmentScore.submitted_at).over(partition_by=AssessmentScore.site_id).label("last_submitted"),
-            func.row_number()
-            .over(
-                partition_by=AssessmentScore.site_id,
-                order_by=(
-                    AssessmentScore.period.desc(),
-                    AssessmentScore.submitted_at.desc(),
-                    AssessmentScore.assessment_id.desc(),
-                ),
-            )
-            .label("rn"),
+            last_submitted.label("last_submitted"),
         )
-        .where(AssessmentScore.site_id.in_(ids), AssessmentScore.questionnaire_id == questionnaire_id)
-        .subquery("ranked")
-    )
-    rows = db.session.execute(
-        select(
-            ranked.c.assessment_id,
-            ranked.c.site_id,
-            ranked.c.period,
-            ranked.c.questionnaire_id,
-            ranked.c.questionnaire_version,
-            ranked.c.submitted_at,
-            ranked.c.last_submitted,
-        )
-        .where(ranked.c.rn == 1)
-        .order_by(ranked.c.site_id)
+        .join(Site, AssessmentScore.assessment_id == latest_id)
+        .where(Site.id.in_(ids))
+        .order_by(AssessmentScore.site_id)
     )
     return {
         row.site_id: LatestResult(

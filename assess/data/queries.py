@@ -46,6 +46,7 @@ class QueryConflict(Exception):
 class SiteQueryCounts:
     open: int = 0
     overdue: int = 0
+    soonest_due: date | None = None  # the earliest reply date among the open queries
 
 
 def get_query(query_id: int) -> Query | None:
@@ -83,11 +84,11 @@ def get_query_counts(site_ids: Iterable[int], today: date) -> dict[int, SiteQuer
         return {}
     overdue = func.sum(case((and_(Query.status == AWAITING, Query.due_on < today), 1), else_=0))
     rows = db.session.execute(
-        select(Query.site_id, func.count(), overdue)
+        select(Query.site_id, func.count(), overdue, func.min(Query.due_on))
         .where(Query.site_id.in_(ids), Query.status.in_(OPEN_QUERY_STATUSES))
         .group_by(Query.site_id)
     )
-    return {site_id: SiteQueryCounts(count, int(late or 0)) for site_id, count, late in rows}
+    return {site_id: SiteQueryCounts(count, int(late or 0), soonest) for site_id, count, late, soonest in rows}
 
 
 def _entry(query_id: int, user: User, kind: str, text: str, evidence: str | None = None) -> QueryEntry:

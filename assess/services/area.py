@@ -49,8 +49,8 @@ from assess.charts.table import csv_safe
 from assess.data import area_queries
 from assess.data.area_queries import LatestResult, PeriodAssessment
 from assess.data.assessments import get_assessment
+from assess.data.queries import SiteQueryCounts, get_query_counts
 from assess.data.reviews import get_review_states
-from assess.data.site_queries import get_open_queries_for_sites
 from assess.models import Area, Assessment, AssuranceDecision, Site
 from assess.questionnaire.schema import Questionnaire
 from assess.services.area_stats import (
@@ -62,7 +62,7 @@ from assess.services.area_stats import (
     national_groups,
     not_shown_sentence,
 )
-from assess.services.queries import QueryView, query_view, site_queries
+from assess.services.queries import QueryView, site_queries
 from assess.services.questionnaires import MAIN_QUESTIONNAIRE, latest, registry
 from assess.services.results import AssessmentResults, SiteTrend, assessment_results, site_trend
 from assess.services.validation import ValidationView, validation_view
@@ -695,6 +695,14 @@ def decisions_by_site(sites: Sequence[Site], today: date) -> list[SiteDecisions]
 # -- the area overview ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SiteQueries:
+    """A site's open queries, counted (the site summary lists them one by one): an area may have hundreds."""
+
+    site: Site
+    counts: SiteQueryCounts
+
+
 @dataclass
 class AreaOverview:
     area: Area
@@ -703,7 +711,7 @@ class AreaOverview:
     coverage: Coverage
     comparisons: list[KindComparison]
     decisions: list[SiteDecisions]
-    open_queries: list[QueryView]
+    open_queries: list[SiteQueries]  # one row per site with open queries, the soonest reply date first
     questionnaire: Questionnaire
 
     @property
@@ -732,11 +740,10 @@ def area_overview(
     sites = list(area.sites)
     in_period = area_queries.get_period_assessments([site.id for site in sites], period)
     cover = coverage(sites, period, today, in_period)
-    queries = get_open_queries_for_sites(site.id for site in sites)
-    names = {site.id: site for site in sites}
+    counts = get_query_counts([site.id for site in sites], today)
     open_queries = sorted(
-        (query_view(query, today) for found in queries.values() for query in found),
-        key=lambda view: (view.query.due_on, names[view.query.site_id].name.casefold(), view.query.id),
+        (SiteQueries(site, counts[site.id]) for site in sites if site.id in counts),
+        key=lambda row: (row.counts.soonest_due or today, row.site.name.casefold(), row.site.id),
     )
     return AreaOverview(
         area=area,

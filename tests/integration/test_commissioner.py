@@ -590,9 +590,10 @@ def test_the_site_summary_is_read_only_with_both_levels_trend_queries_and_no_int
     assert table_rows(queries_table)[0][0] == PREVIOUS and "Overdue" in table_rows(queries_table)[0][3]
     overview = page(client.get("/areas/NW-TEST"))
     open_rows = table_rows(main(overview).find("h2", id="queries").find_next("table"))
-    assert open_rows[0][0] == "HMP Alder" and "Overdue" in open_rows[0][4]
-    # The query opens read-only for the commissioner, with a way back to their areas.
-    link = main(overview).find("h2", id="queries").find_next("table").find("a", href=re.compile(r"^/queries/\d+$"))
+    assert open_rows[0] == ["HMP Alder", "1", "1 overdue", (date.today() - timedelta(days=3)).strftime("%-d %B %Y")]
+    # The query opens read-only for the commissioner, from the site's page, with a way back to their areas.
+    alder = page(client.get("/areas/NW-TEST/sites/P-ALDER"))
+    link = main(alder).find("h2", id="queries").find_next("table").find("a", href=re.compile(r"^/queries/\d+$"))
     query_page = client.get(link["href"])
     assert query_page.status_code == 200
     soup = page(query_page)

@@ -100,7 +100,8 @@ def test_the_query_lifecycle_and_a_step_on_a_query_that_moved_on(world):
                                    date.today() - timedelta(days=1))
     db.session.commit()
     counts = query_data.get_query_counts([world["site"].id], date.today())
-    assert counts[world["site"].id] == query_data.SiteQueryCounts(open=1, overdue=1)
+    assert counts[world["site"].id] == query_data.SiteQueryCounts(open=1, overdue=1,
+                                                                   soonest_due=date.today() - timedelta(days=1))
     query = query_data.step_query(query, world["governor"], "disagree", "We do consult", "Minutes of 3 May", 1)
     db.session.commit()
     assert query.status == "answered"
