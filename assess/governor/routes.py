@@ -35,6 +35,7 @@ from assess.services.results import assessment_results, site_trend
 from assess.services.validation import validation_view
 
 if TYPE_CHECKING:
+    from assess.benchmarking import GroupBenchmark
     from assess.models import Assessment, Site
     from assess.questionnaire.schema import Questionnaire
 
@@ -256,9 +257,13 @@ def results(assessment: Assessment) -> str | Response:
     if not assessment.is_submitted:
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     view = assessment_results(assessment)
-    chosen = view.group(request.args.get("group"))
+    asked = request.args.get("group", "").strip()
+    chosen = view.group(asked or None)
+    group_problem = _group_problem(view.benchmarks, asked, chosen)
     return render_template(
         "governor/results.html",
+        group_problem=group_problem,
+        has_errors=group_problem is not None,
         view=view,
         # The site's copy of the validation: never an inspector's internal notes.
         validation=validation_view(assessment, view.questionnaire, view.result, internal=False),
@@ -273,6 +278,17 @@ def results(assessment: Assessment) -> str | Response:
         chosen=chosen,
         charts=view.charts(chosen) if chosen else [],
     )
+
+
+def _group_problem(benchmarks: list[GroupBenchmark], asked: str, chosen: GroupBenchmark | None) -> str | None:
+    """What to say when the peer group asked for in the address is not the one shown (never a silent swap)."""
+    if not asked or (chosen is not None and chosen.decision.group_id == asked):
+        return None
+    instead = f", so the comparison shows {chosen.decision.label}" if chosen is not None else ""
+    hidden = next((item for item in benchmarks if item.decision.group_id == asked), None)
+    if hidden is not None:
+        return f"{hidden.decision.label} is not shown for this assessment (see Groups not shown){instead}"
+    return f"There is no peer group ‘{asked[:40]}’ for this assessment{instead}"
 
 
 @bp.route("/assessments/<int:assessment_id>/results.csv")
