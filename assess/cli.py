@@ -180,6 +180,15 @@ def _areas_for(role: str, area_codes: tuple[str, ...]) -> list[Any]:
     return areas
 
 
+def _read_utf8(csv_file: Path) -> str:
+    """The file's text; a file that is not UTF-8 stops the command with what to do."""
+    try:
+        return csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        click.echo(f"{csv_file}: not UTF-8 text; save it as 'CSV UTF-8' and try again", err=True)
+        raise SystemExit(1) from None
+
+
 @sites_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @unit_of_work
@@ -187,11 +196,7 @@ def import_sites_command(csv_file: Path) -> None:
     """Create or update sites from a CSV file (see README for the columns). All or nothing."""
     from assess.data.sites import upsert_sites
 
-    try:
-        text = csv_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        click.echo(f"{csv_file}: not UTF-8 text; save it as 'CSV UTF-8' and try again", err=True)
-        raise SystemExit(1) from None
+    text = _read_utf8(csv_file)
     try:
         rows = parse_sites_csv(text)
     except SitesCsvError as exc:
@@ -210,11 +215,7 @@ def import_areas_command(csv_file: Path) -> None:
     """Create or update areas from a CSV file, one row per site in an area (see README). All or nothing."""
     from assess.data.areas import AreaRow, get_sites_by_codes, upsert_areas
 
-    try:
-        text = csv_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        click.echo(f"{csv_file}: not UTF-8 text; save it as 'CSV UTF-8' and try again", err=True)
-        raise SystemExit(1) from None
+    text = _read_utf8(csv_file)
     try:
         parsed = parse_areas_csv(text)
     except AreasCsvError as exc:

@@ -48,7 +48,7 @@ from assess.charts.area import trend_breaks as find_breaks
 from assess.charts.table import csv_safe
 from assess.data import area_queries
 from assess.data import area_stats as area_data
-from assess.data.site_queries import get_open_queries_for_sites
+from assess.data.queries import get_query_counts
 from assess.questionnaire.schema import Questionnaire
 from assess.services.area import (
     COVERAGE_STATUSES,
@@ -740,15 +740,16 @@ def board_pack(
     )
     queries = []
     if full:
-        found_queries = get_open_queries_for_sites(ids)
-        for site_id in sorted(found_queries, key=labels.order):
-            items = found_queries[site_id]
+        counts = get_query_counts(ids, today)  # counted in SQL, as the overview does: an area may have hundreds
+        for site_id in sorted(counts, key=labels.order):
+            soonest = counts[site_id].soonest_due
+            assert soonest is not None  # a site is counted only when it has an open query
             queries.append(
                 QueryLine(
                     site=labels[site_id],
-                    open=len(items),
-                    overdue=sum(1 for query in items if query.is_overdue(today)),
-                    next_due=min(query.due_on for query in items),
+                    open=counts[site_id].open,
+                    overdue=counts[site_id].overdue,
+                    next_due=soonest,
                 )
             )
 
