@@ -3,6 +3,10 @@
 Views are thin: the audience decorator signs the person in, a loader (assess.auth.loaders) fetches the site
 or assessment through the access policy, and the view validates a form, calls one data or service
 function, and renders or redirects. The request commits once at its end (assess.common.unit_of_work).
+
+This module holds the sites page and the trend; assess.governor.journey the steps from starting an
+assessment to submitting it; assess.governor.results_pages the results and their downloads. Importing this
+module registers them all on `bp`.
 """
 
 from __future__ import annotations
@@ -10,44 +14,26 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
-from assess import periods
 from assess.auth.decorators import governor_required
-from assess.auth.loaders import assessment_required, site_required
+from assess.auth.loaders import site_required
 from assess.auth.policy import scope_for
 from assess.common.downloads import csv_download
 from assess.data import assessments as assessment_data
 from assess.data.sites import get_sites
-from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
-from assess.governor.results_csv import results_csv as results_csv_text
+from assess.governor import journey, results_pages
+from assess.governor.blueprint import bp
 from assess.governor.site_queries import open_queries_by_site
-from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
-from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
-from assess.scoring import Result, score_assessment
 from assess.services.area import site_decisions
-from assess.services.queries import assessment_queries
-from assess.services.questionnaires import definition_for, latest
-from assess.services.results import assessment_results, site_trend
-from assess.services.validation import validation_view
+from assess.services.results import site_trend
 
 if TYPE_CHECKING:
-    from assess.benchmarking import GroupBenchmark
-    from assess.models import Assessment, Site
-    from assess.questionnaire.schema import Questionnaire
+    from assess.models import Site
 
-bp = Blueprint("governor", __name__, template_folder="templates")
-
-
-class Incomplete(Exception):
-    """Some questions are unanswered (found once the assessment is locked for submitting)."""
-
-
-def _questionnaire(assessment: Assessment) -> Questionnaire:
-    return definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
+__all__ = ["bp", "journey", "results_pages"]
 
 
 @bp.route("/sites")
@@ -65,256 +51,6 @@ def sites() -> str:
         awaiting=sum(item.awaiting for item in queries.values()),
         overdue=sum(item.overdue for item in queries.values()),
     )
-
-
-@bp.route("/sites/<string:site_code>/start", methods=["GET", "POST"])
-@governor_required
-@site_required
-def start(site: Site) -> str | Response:
-    choices = periods.selectable_periods(date.today())
-    form = StartAssessmentForm()
-    form.period.choices = [SelectChoice(period, period) for period in choices]
-    existing = {period: assessment_data.get_open_assessment(site, period) for period in choices}
-    submitted = {period: assessment_data.get_submitted_assessment(site, period) for period in choices}
-    if form.validate_on_submit():
-        period = form.period.data or ""
-        if submitted[period] is not None and existing[period] is None:
-            form.period.errors = [
-                f"The assessment for {period} has already been submitted. You can view its results from your sites page"
-            ]
-        else:
-            assessment = assessment_data.start_or_continue_assessment(site, period, latest(), current_user)
-            return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    return render_template(
-        "governor/start.html", site=site, form=form, choices=choices, existing=existing, submitted=submitted
-    )
-
-
-@bp.route("/assessments/<int:assessment_id>")
-@governor_required
-@assessment_required
-def task_list(assessment: Assessment) -> str | Response:
-    if assessment.is_submitted:
-        return redirect(url_for("governor.results", assessment_id=assessment.id))
-    questionnaire = _questionnaire(assessment)
-    items = progress(questionnaire, assessment.answer_map())
-    completed = sum(1 for item in items if item.status == COMPLETED)
-    return render_template(
-        "governor/task_list.html", assessment=assessment, questionnaire=questionnaire, items=items, completed=completed
-    )
-
-
-def _posted_version() -> int | None:
-    """The area's version when its page was opened (a hidden field); None from a page without one."""
-    text = request.form.get("version", "")
-    if not text:
-        return None
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
-@bp.route("/assessments/<int:assessment_id>/domains/<string:domain_id>", methods=["GET", "POST"])
-@governor_required
-@assessment_required
-def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str, int]:
-    questionnaire = _questionnaire(assessment)
-    if not questionnaire.has_domain(domain_id):
-        abort(404)
-    if assessment.is_submitted:
-        flash("This assessment has been submitted, so its answers can no longer be changed.")
-        return redirect(url_for("governor.results", assessment_id=assessment.id))
-    section = questionnaire.domain(domain_id)
-    kind = assessment.site.kind
-    form_class = build_domain_form(section, kind)
-    return_to_check = request.args.get("return") == "check"
-    conflict: assessment_data.SectionConflict | None = None
-    version = assessment_data.get_section_versions(assessment.id).get(domain_id, 0)
-    moving_on = True
-
-    if request.method == "GET":
-        answers, evidence = assessment.answer_map(), assessment.evidence_map()
-        data: dict[str, str | None] = {}
-        for question in section.questions:
-            data[choice_field_name(question)] = answers.get(question.id)
-            data[evidence_field_name(question)] = evidence.get(question.id, "")
-        form = form_class(data=data)
-    else:
-        form = form_class()
-        moving_on = request.form.get("action") != "later"
-        form.validate()
-        if moving_on:
-            form.require_answers()
-        choices, evidence_text = form.cleaned()
-        try:
-            version = assessment_data.save_answers(
-                assessment,
-                choices,
-                evidence_text,
-                current_user,
-                domain_id=domain_id,
-                expected_version=_posted_version(),
-            )
-        except assessment_data.AssessmentLocked:
-            flash("This assessment was submitted while you were working on it, so your changes were not saved.")
-            return redirect(url_for("governor.results", assessment_id=assessment.id))
-        except assessment_data.SectionConflict as exc:
-            conflict, version = exc, exc.version
-    if request.method == "GET" or form.errors or conflict is not None:
-        page = render_template(
-            "governor/domain.html",
-            assessment=assessment,
-            questionnaire=questionnaire,
-            domain=section,
-            form=form,
-            kind=kind,
-            return_to_check=return_to_check,
-            has_errors=bool(form.errors) or conflict is not None,
-            version=version,
-            conflict=conflict,
-            answer_label=answer_label,
-        )
-        # A conflict saved nothing: 409, and the unit of work rolls back (nothing to keep).
-        return (page, 409) if conflict is not None else page
-    if not moving_on:
-        flash(
-            f"Your answers for ‘{section.title}’ have been saved. You can come back to this assessment at any time.",
-            "success",
-        )
-        return redirect(url_for("governor.sites"))
-    if return_to_check:
-        return redirect(url_for("governor.check", assessment_id=assessment.id))
-    following = next_incomplete(questionnaire, assessment.answer_map(), after=section.id)
-    if following is None:
-        return redirect(url_for("governor.check", assessment_id=assessment.id))
-    return redirect(url_for("governor.domain", assessment_id=assessment.id, domain_id=following.id))
-
-
-@bp.route("/assessments/<int:assessment_id>/check", methods=["GET", "POST"])
-@governor_required
-@assessment_required
-def check(assessment: Assessment) -> str | Response | tuple[str, int]:
-    if assessment.is_submitted:
-        return redirect(url_for("governor.results", assessment_id=assessment.id))
-    questionnaire = _questionnaire(assessment)
-    items = progress(questionnaire, assessment.answer_map())
-    incomplete = [item for item in items if item.status != COMPLETED]
-    form = SubmitAssessmentForm()
-    status = 200
-    if request.method == "POST" and not incomplete and form.validate_on_submit():
-
-        def score(answers: dict[str, str | None]) -> Result:
-            # The answers as they are once the assessment is locked: a save a moment ago is counted.
-            if any(item.status != COMPLETED for item in progress(questionnaire, answers)):
-                raise Incomplete
-            return score_assessment(questionnaire, answers)
-
-        try:
-            assessment_data.submit_assessment(assessment, current_user, score)
-        except assessment_data.AssessmentLocked:
-            pass  # submitted a moment ago (a second click, or a colleague): its confirmation is the answer
-        except Incomplete:
-            status = 409  # a colleague cleared an answer meanwhile: nothing was submitted (rolled back)
-            assessment_data.reload_answers(assessment)
-            items = progress(questionnaire, assessment.answer_map())
-            incomplete = [item for item in items if item.status != COMPLETED]
-        if status == 200:
-            return redirect(url_for("governor.confirmation", assessment_id=assessment.id))
-    if request.method == "POST" and incomplete:
-        form.declaration.errors = [
-            "Answer every question before you submit. Sections still to finish are listed at the top of this page"
-        ]
-    page = render_template(
-        "governor/check.html",
-        assessment=assessment,
-        questionnaire=questionnaire,
-        items=items,
-        incomplete=incomplete,
-        form=form,
-        answers=assessment.answer_map(),
-        evidence=assessment.evidence_map(),
-        answer_label=answer_label,
-        kind=assessment.site.kind,
-    )
-    return page, status
-
-
-@bp.route("/assessments/<int:assessment_id>/confirmation")
-@governor_required
-@assessment_required
-def confirmation(assessment: Assessment) -> str | Response:
-    if not assessment.is_submitted:
-        return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    questionnaire = _questionnaire(assessment)
-    result = score_assessment(questionnaire, assessment.answer_map())
-    return render_template(
-        "governor/confirmation.html", assessment=assessment, questionnaire=questionnaire, result=result
-    )
-
-
-@bp.route("/assessments/<int:assessment_id>/results")
-@governor_required
-@assessment_required
-def results(assessment: Assessment) -> str | Response:
-    if not assessment.is_submitted:
-        return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    view = assessment_results(assessment)
-    asked = request.args.get("group", "").strip()
-    chosen = view.group(asked or None)
-    group_problem = _group_problem(view.benchmarks, asked, chosen)
-    return render_template(
-        "governor/results.html",
-        group_problem=group_problem,
-        has_errors=group_problem is not None,
-        view=view,
-        # The site's copy of the validation: never an inspector's internal notes.
-        validation=validation_view(assessment, view.questionnaire, view.result, internal=False),
-        queries=assessment_queries(assessment.id, view.questionnaire, date.today()),
-        assessment=assessment,
-        questionnaire=view.questionnaire,
-        result=view.result,
-        kind=assessment.site.kind,
-        answer_label=answer_label,
-        evidence=view.evidence,
-        benchmarks=view.benchmarks,
-        chosen=chosen,
-        charts=view.charts(chosen) if chosen else [],
-    )
-
-
-def _group_problem(benchmarks: list[GroupBenchmark], asked: str, chosen: GroupBenchmark | None) -> str | None:
-    """What to say when the peer group asked for in the address is not the one shown (never a silent swap)."""
-    if not asked or (chosen is not None and chosen.decision.group_id == asked):
-        return None
-    instead = f", so the comparison shows {chosen.decision.label}" if chosen is not None else ""
-    hidden = next((item for item in benchmarks if item.decision.group_id == asked), None)
-    if hidden is not None:
-        return f"{hidden.decision.label} is not shown for this assessment (see Groups not shown){instead}"
-    return f"There is no peer group ‘{asked[:40]}’ for this assessment{instead}"
-
-
-@bp.route("/assessments/<int:assessment_id>/results.csv")
-@governor_required
-@assessment_required
-def results_csv(assessment: Assessment) -> Response:
-    """Each area's self-assessed score and level beside the inspector's decision, validated level and reason."""
-    if not assessment.is_submitted:  # no results yet: back to the assessment, as the results page does
-        return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    questionnaire = _questionnaire(assessment)
-    result = score_assessment(questionnaire, assessment.answer_map())
-    validation = validation_view(assessment, questionnaire, result, internal=False)
-    return csv_download(results_csv_text(result, validation), f"{assessment.site.code}-{assessment.period}-results.csv")
-
-
-@bp.route("/assessments/<int:assessment_id>/benchmarks/<string:group_id>/<string:chart_id>.csv")
-@governor_required
-@assessment_required
-def benchmark_csv(assessment: Assessment, group_id: str, chart_id: str) -> Response:
-    if not assessment.is_submitted:
-        abort(404)
-    chart = assessment_results(assessment).chart(group_id, chart_id)
-    if chart is None:
-        abort(404)
-    filename = f"{assessment.site.code}-{assessment.period}-{group_id}-{chart_id}.csv"
-    return csv_download(chart.table.csv(), filename)
 
 
 @bp.route("/sites/<string:site_code>/trend")

@@ -17,6 +17,7 @@ from assess.models.review import (
 )
 from assess.models.scores import AssessmentScore, DomainScore
 from assess.models.site import Site
+from assess.models.target import SiteTarget
 from assess.models.user import Remit, Role, User, user_roles, user_sites
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Remit",
     "Role",
     "Site",
+    "SiteTarget",
     "User",
     "UTCDateTime",
     "user_roles",

@@ -64,6 +64,9 @@ class Assessment(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The submitted assessment whose answers and evidence this one started from ("start from last year's
+    # answers"); None when it started blank.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
 
     site: Mapped[Site] = relationship(lazy="joined")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id], lazy="joined")
@@ -94,6 +97,9 @@ class AssessmentSection(Base):
     version: Mapped[int] = mapped_column(default=1)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # True while the area holds answers copied from an earlier assessment that nobody has reviewed and saved
+    # here yet: the assessment cannot be submitted until every carried-over area has been saved.
+    carried_over: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     saved_by: Mapped[User | None] = relationship(lazy="joined")
 
