@@ -80,6 +80,16 @@ class GroupBenchmark:
     # Domain id (or OVERALL) -> how many peers have a score there, for those held back (fewer than min_size).
     suppressed_domains: dict[str, int] = field(default_factory=dict)
     min_size: int = 0  # the smallest number of peers with a score for which figures are shown
+    # The period whose submissions the figures come from, and the period of the assessment compared. They
+    # differ early in a year: a group with too few submissions this year is compared with the latest earlier
+    # year that has enough (issue 13; assess.services.benchmarks decides). "" when not known.
+    period: str = ""
+    own_period: str = ""
+
+    @property
+    def from_earlier_period(self) -> bool:
+        """Whether the figures come from an earlier period than the assessment's own."""
+        return bool(self.period) and bool(self.own_period) and self.period != self.own_period
 
 
 def version_maps(questionnaire: Questionnaire, peer_versions: Mapping[str, Questionnaire]) -> dict[str, VersionMap]:
