@@ -17,6 +17,10 @@ from assess.questionnaire.schema import DONT_KNOW as DONT_KNOW
 from assess.questionnaire.schema import NOT_APPLICABLE as NOT_APPLICABLE
 from assess.questionnaire.schema import SPECIAL_ANSWERS as SPECIAL_ANSWERS
 from assess.questionnaire.schema import Domain, Question, Questionnaire
+from assess.scoring.change import Change as Change
+from assess.scoring.change import ChangeSinceLastYear as ChangeSinceLastYear
+from assess.scoring.change import PreviousResult as PreviousResult
+from assess.scoring.change import change_since as change_since
 
 
 @dataclass(frozen=True)

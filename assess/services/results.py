@@ -5,17 +5,28 @@ cannot disagree; the inspector's and commissioner's pages will too."""
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 
-from assess.benchmarking import GroupBenchmark
+from assess.benchmarking import OVERALL, GroupBenchmark
 from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_scores, trend_chart, trend_charts
 from assess.charts.style import WRAP_AT
 from assess.data import benchmarks as benchmark_data
+from assess.data import targets as target_data
 from assess.models import Assessment, AssessmentScore, Site
 from assess.questionnaire.schema import Questionnaire
-from assess.scoring import Result, score_assessment
+from assess.scoring import (
+    ChangeSinceLastYear,
+    PreviousResult,
+    Result,
+    change_since,
+    level_for,
+    round_score,
+    score_assessment,
+)
 from assess.services.benchmarks import site_benchmarks
 from assess.services.questionnaires import definition_for, latest, registry
 
@@ -34,6 +45,45 @@ class AssessmentResults:
     min_peer_group: int
     trend_points: list[TrendPoint] = field(default_factory=list)  # the site's periods up to this one
     previous: AssessmentScore | None = None  # the site's latest submitted result in an earlier period
+    # The change since `previous` for the overall score and each area (assess.scoring.change): each row's
+    # previous period, level and score, this year's, the change, and whether the two are comparable at all
+    # (not when the questions changed between the versions). Its `has_previous` is False in a site's first year.
+    change: ChangeSinceLastYear | None = None
+    # The site's target level in each area that has one (domain id -> level), on this questionnaire.
+    targets: dict[str, int] = field(default_factory=dict)
+
+    def level(self, domain_id: str) -> int | None:
+        """This assessment's level for an area, or for the whole ("overall")."""
+        if domain_id == OVERALL:
+            return self.result.level
+        return self.result.domain(domain_id).level
+
+    def gap_to_target(self, domain_id: str) -> int | None:
+        """Own level minus the target level (-2: two levels below the target; 0: reached; 1: one above it).
+        None when the area has no target or no level."""
+        target = self.targets.get(domain_id)
+        own = self.level(domain_id)
+        if target is None or own is None:
+            return None
+        return own - target
+
+    def peer_median_level(self, group: GroupBenchmark | None, domain_id: str) -> int | None:
+        """The level the group's median score reaches (rounded as scores are, then the highest level it
+        reaches: the rule that gives every site its level). None when the group or the area is not shown."""
+        if group is None or not group.decision.shown:
+            return None
+        summary = group.overall if domain_id == OVERALL else group.domains.get(domain_id)
+        if summary is None:
+            return None
+        return level_for(round_score(summary.median, self.questionnaire.scoring.decimals), self.questionnaire)
+
+    def gap_to_peers(self, group: GroupBenchmark | None, domain_id: str) -> int | None:
+        """Own level minus the group's median level (as peer_median_level); None when not shown or no level."""
+        median = self.peer_median_level(group, domain_id)
+        own = self.level(domain_id)
+        if median is None or own is None:
+            return None
+        return own - median
 
     @property
     def subject(self) -> str:
@@ -64,7 +114,10 @@ class AssessmentResults:
         return [chosen] if chosen is not None else []
 
     def charts(self, group: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> list[Chart]:
-        return benchmark_charts(self.questionnaire, group, subject=self.subject, wrap_at=wrap_at)
+        extra: dict[str, Any] = {}
+        if _CHARTS_TAKE_TARGETS:
+            extra["targets"] = self.targets
+        return benchmark_charts(self.questionnaire, group, subject=self.subject, wrap_at=wrap_at, **extra)
 
     def chart(self, group_id: str, chart_id: str) -> Chart | None:
         """One chart of one shown group (CSV downloads): None when either is unknown or not shown."""
@@ -79,6 +132,34 @@ class AssessmentResults:
 
     def trend(self) -> Chart | None:
         return trend_chart(self.questionnaire, self.trend_points, subject=self.subject) if self.has_trend else None
+
+
+# The charts draw the targets as a series once assess.charts.benchmark_charts takes them (issue 13).
+_CHARTS_TAKE_TARGETS = "targets" in inspect.signature(benchmark_charts).parameters
+
+
+def _previous_result(score: AssessmentScore) -> PreviousResult:
+    return PreviousResult(
+        period=score.period,
+        version=score.questionnaire_version,
+        overall_hundredths=score.overall_hundredths,
+        overall_level=score.overall_level,
+        domains={row.domain_id: (row.score_hundredths, row.level) for row in score.domains},
+    )
+
+
+def result_change(
+    questionnaire: Questionnaire, result: Result, previous: AssessmentScore | None
+) -> ChangeSinceLastYear:
+    """The change from the previous submitted result (read on its own questionnaire version) to this one."""
+    earlier = None if previous is None else definition_for(previous.questionnaire_id, previous.questionnaire_version)
+    return change_since(
+        questionnaire,
+        (result.score, result.level),
+        {item.domain_id: (item.score, item.level) for item in result.domains},
+        None if previous is None else _previous_result(previous),
+        earlier,
+    )
 
 
 def assessment_results(assessment: Assessment) -> AssessmentResults:
@@ -96,17 +177,27 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         if row.period < assessment.period
     ]
     loaded = registry().loaded(assessment.questionnaire_id, assessment.questionnaire_version)
+    result = score_assessment(questionnaire, assessment.answer_map())
+    previous = earlier[-1] if earlier else None
+    targets = target_data.get_targets(assessment.site_id, assessment.questionnaire_id)
     return AssessmentResults(
         assessment=assessment,
         questionnaire=questionnaire,
         content_hash=loaded.content_hash,
-        result=score_assessment(questionnaire, assessment.answer_map()),
+        result=result,
         evidence=assessment.evidence_map(),
         stored=stored,
         benchmarks=benchmarks,
         min_peer_group=min_size,
         trend_points=points_from_scores(earlier + ([stored] if stored is not None else [])),
-        previous=earlier[-1] if earlier else None,
+        previous=previous,
+        change=result_change(questionnaire, result, previous),
+        # Only areas of this version, at levels it has (a target set on another version's area is not shown).
+        targets={
+            domain_id: item.level
+            for domain_id, item in targets.items()
+            if questionnaire.has_domain(domain_id) and item.level in {level.value for level in questionnaire.levels}
+        },
     )
 
 
