@@ -10,7 +10,8 @@ interpolation between the two nearest ordered values). docs/disclosure.md explai
 - statistics: quantiles, percentile ranks, a domain's Summary;
 - versions: which domain of a peer's questionnaire version stands for which of the subject's;
 - disclosure: which groups may be shown, and why not (a reason code and its numbers);
-- compare: one group's counts merged across versions into a GroupBenchmark.
+- compare: one group's counts merged across versions into a GroupBenchmark (and the words for its period);
+- periods: which period each of a site's groups is compared with (its own, or an earlier one with enough).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from .groups import (
     PeerGroup,
     SiteAttributes,
     group_definition,
+    kind_plural,
     members,
     national_group,
     peer_groups_for,
     shared_filters,
 )
+from .periods import Placement, Placements, place_groups
 from .statistics import OVERALL, Summary, percentile_rank, quantile, summarise
 from .versions import VersionMap, map_versions
 
@@ -46,6 +49,8 @@ __all__ = [
     "GroupDefinition",
     "NotShown",
     "PeerGroup",
+    "Placement",
+    "Placements",
     "Score",
     "SiteAttributes",
     "SubjectScores",
@@ -54,10 +59,12 @@ __all__ = [
     "compare_with_group",
     "decide_disclosure",
     "group_definition",
+    "kind_plural",
     "map_versions",
     "members",
     "national_group",
     "peer_groups_for",
+    "place_groups",
     "percentile_rank",
     "quantile",
     "shared_filters",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assess.questionnaire.schema import Questionnaire
 
-from .disclosure import GroupDecision
+from .disclosure import TOO_FEW_SITES, GroupDecision, NotShown
 from .statistics import OVERALL, Summary, summarise
 from .versions import VersionMap, map_versions
 
@@ -85,11 +85,56 @@ class GroupBenchmark:
     # year that has enough (issue 13; assess.services.benchmarks decides). "" when not known.
     period: str = ""
     own_period: str = ""
+    # Each period tried before `period` (for a group not shown: every period tried), newest first, with the
+    # reason the group could not be shown for it; the own period first. Empty when shown for its own period,
+    # and when no earlier period was looked for (an area's figures).
+    skipped_periods: tuple[tuple[str, NotShown], ...] = ()
 
     @property
     def from_earlier_period(self) -> bool:
         """Whether the figures come from an earlier period than the assessment's own."""
         return bool(self.period) and bool(self.own_period) and self.period != self.own_period
+
+    @property
+    def looked_earlier(self) -> bool:
+        """Whether earlier periods were looked at for a group not shown for its own period."""
+        return bool(self.skipped_periods)
+
+    def _only_too_few(self) -> bool:
+        return all(reason.code == TOO_FEW_SITES for _, reason in self.skipped_periods)
+
+    def comparison_note(self, kind_plural: str) -> str:
+        """The sentence every page, CSV and report prints for a group compared with an earlier period ("" for
+        one compared with its own): 'Compared with 2025-26, the latest year in which at least 5 other prisons
+        in this group submitted an assessment. Not enough had submitted for 2026-27 yet.'"""
+        if not self.from_earlier_period:
+            return ""
+        own_reason = next((reason for period, reason in self.skipped_periods if period == self.own_period), None)
+        if self._only_too_few():
+            first = (
+                f"Compared with {self.period}, the latest year in which at least {self.min_size} other "
+                f"{kind_plural} in this group submitted an assessment."
+            )
+        else:
+            first = (
+                f"Compared with {self.period}, the latest year for which this group can be shown without "
+                "revealing any site's result."
+            )
+        if own_reason is None or own_reason.code == TOO_FEW_SITES:
+            return f"{first} Not enough had submitted for {self.own_period} yet."
+        return (
+            f"{first} For {self.own_period} it differs from ‘{own_reason.broader}’ by exactly one site, so it "
+            "cannot be shown for that year."
+        )
+
+    def earlier_note(self) -> str:
+        """For a group not shown after earlier periods were looked at: that none of them could show it either
+        ("" otherwise)."""
+        if self.decision.shown or not self.looked_earlier:
+            return ""
+        if self._only_too_few():
+            return f"No earlier year had at least {self.min_size} either."
+        return "No earlier year could be shown either."
 
 
 def version_maps(questionnaire: Questionnaire, peer_versions: Mapping[str, Questionnaire]) -> dict[str, VersionMap]:

@@ -4,7 +4,9 @@ values they filter on (assess.benchmarking.PeerGroup), and the subject's own sit
 the same queries serve one site against its peers and an area's sites against all others. The statistics
 are worked out from the counts by the pure functions in assess.benchmarking; assess.services.benchmarks
 puts the two together in three queries, whatever the number of peers or peer groups: never one per peer
-or per group, never a load of answers."""
+or per group, never a load of answers. Early in a year, a group with too few submissions is compared with an
+earlier period: one more query finds the periods with enough (get_earlier_periods), then the same queries run
+for each earlier period needed."""
 
 from __future__ import annotations
 
@@ -74,6 +76,29 @@ def get_peer_attributes(
         .order_by(Site.id)
     )
     return [SiteAttributes(*row) for row in rows]
+
+
+def get_earlier_periods(
+    before: str, within: Sequence[Filter], exclude: Collection[int], questionnaire_id: str, min_sites: int
+) -> list[str]:
+    """The periods before `before`, newest first, in which at least `min_sites` sites with the `within` values
+    (less the excluded ones) submitted an assessment of the questionnaire: the only periods in which a group
+    of those sites could have enough. One query."""
+    sites = func.count(func.distinct(AssessmentScore.site_id))
+    rows = db.session.scalars(
+        select(AssessmentScore.period)
+        .join(Site, Site.id == AssessmentScore.site_id)
+        .where(
+            AssessmentScore.period < before,
+            AssessmentScore.questionnaire_id == questionnaire_id,
+            _matching(within),
+            *_not_excluded(exclude),
+        )
+        .group_by(AssessmentScore.period)
+        .having(sites >= min_sites)
+        .order_by(AssessmentScore.period.desc())
+    )
+    return list(rows)
 
 
 def _counted(statement: Select, groups: Sequence[PeerGroup], exclude: Collection[int]) -> Select:
