@@ -4,7 +4,7 @@ Pure: plotly, assess.benchmarking and assess.questionnaire.schema only; never Fl
 database. Callers turn rows into the plain inputs (GroupBenchmark, TrendPoint) first, and name the subject
 whose scores are plotted (`subject="HMP Fellwater"`, or an area): titles, legends, hover text and table
 headers say it. Points and lines are drawn from a list of `Series` (the subject's scores, the peer median,
-and any `extra_series` a caller adds, such as a validated level or a target).
+any `extra_series` a caller adds, such as a validated level, and the site's target levels: `targets=`).
 
 Every function returns a `Chart`: `figure` (embed `figure_json(chart.figure)` in a
 `<script type="application/json">`), `table` (show as a GOV.UK table, offer `table.csv()` as a download)
@@ -24,8 +24,17 @@ from .benchmark import (
     too_few_scored,
 )
 from .chart import Chart, figure_json
-from .series import MEDIAN_STYLE, SUBJECT_STYLE, Series, SeriesStyle
-from .style import FONT_FAMILY, PRINT_WRAP_AT, one_decimal, ordinal, percentile_text, score_text
+from .series import MEDIAN_STYLE, SUBJECT_STYLE, TARGET_LEVEL, TARGET_STYLE, Series, SeriesStyle, target_series
+from .style import (
+    FONT_FAMILY,
+    PRINT_WRAP_AT,
+    one_decimal,
+    ordinal,
+    percentile_number,
+    percentile_text,
+    percentile_words,
+    score_text,
+)
 from .table import NOT_SHOWN, Row, Table
 from .trend import TrendPoint, domain_trend_chart, points_from_scores, trend_chart, trend_charts, trend_table
 
@@ -39,6 +48,8 @@ __all__ = [
     "PLOTLY_CONFIG",
     "PRINT_WRAP_AT",
     "SUBJECT_STYLE",
+    "TARGET_LEVEL",
+    "TARGET_STYLE",
     "Chart",
     "Row",
     "Series",
@@ -53,12 +64,15 @@ __all__ = [
     "not_shown_reason",
     "one_decimal",
     "ordinal",
+    "percentile_number",
     "percentile_text",
+    "percentile_words",
     "points_from_scores",
     "radar_chart",
     "range_chart",
     "score_text",
     "subject_series",
+    "target_series",
     "too_few_scored",
     "trend_chart",
     "trend_charts",

@@ -5,13 +5,19 @@ Each takes the questionnaire and one shown GroupBenchmark (never one that disclo
 and plots only the areas in `benchmark.domains`; every other area is a "Not shown" row in the table,
 with the reason. `subject` names whose scores the benchmark places among the peers ("HMP Fellwater"): in
 titles, legends, hover text and table headers. The radar and range charts draw their points from a list of
-series (the subject's scores, then `extra_series`, such as a validated level or a target, each one more
-trace and one more table column).
+series (the subject's scores, then `extra_series`, such as a validated level, then the subject's `targets`
+as "Target level", each one more trace and one more table column).
+
+Every table says which year's submissions the peers' figures come from (the benchmark's `period`, which
+early in a year can be an earlier one than the assessment's own `own_period`): in its caption, and as two
+more columns of the CSV file, repeated on each row so that the file stays a plain header row and data rows.
+Percentile ranks are numbers in tables ('37.5'), and plain words in hover text ('higher than about 38% of the
+group').
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
@@ -20,13 +26,12 @@ from assess.benchmarking import OVERALL, GroupBenchmark, Summary
 from assess.questionnaire.schema import Domain, Questionnaire
 
 from .chart import Chart
-from .series import MEDIAN_STYLE, SUBJECT_STYLE, Series
+from .series import MEDIAN_STYLE, SUBJECT_STYLE, TARGET_LEVEL, Series, target_series
 from .style import (
     AREA,
     BLACK,
     GRID_COLOUR,
     LEVEL_COLOURS,
-    LEVEL_PATTERNS,
     QUARTILE_COLOUR,
     TEXT_COLOUR,
     WRAP_AT,
@@ -37,7 +42,8 @@ from .style import (
     left_margin,
     linear_axis,
     one_decimal,
-    percentile_text,
+    percentile_number,
+    percentile_words,
     plural,
     row_height,
     score_axis,
@@ -54,6 +60,8 @@ NO_FIGURES = "There are no peer figures for this area."
 PEER_MEDIAN = "Peer median"
 HOVER = "%{hovertext}<extra></extra>"
 RADAR_WRAP_AT = 18  # area titles around the radar are short lines, so they fit beside a narrow chart
+OWN_YEAR = "Year of this assessment"
+PEERS_YEAR = "Year of peers' figures"
 
 
 def _check_shown(benchmark: GroupBenchmark) -> None:
@@ -103,7 +111,38 @@ def _shown_and_rows(
 
 
 def _subtitle(benchmark: GroupBenchmark) -> str:
-    return f"Compared with {benchmark.decision.label}"
+    """'Compared with All prisons in 2025-26' (the year the peers' figures come from, when known)."""
+    year = f" in {benchmark.period}" if benchmark.period else ""
+    return f"Compared with {benchmark.decision.label}{year}"
+
+
+def _caption(title: str, benchmark: GroupBenchmark) -> str:
+    """'Score of … in each area: All prisons, figures from 2025-26'."""
+    year = f", figures from {benchmark.period}" if benchmark.period else ""
+    return f"{title}: {benchmark.decision.label}{year}"
+
+
+def period_columns(benchmark: GroupBenchmark) -> tuple[tuple[str, str], ...]:
+    """The CSV file's columns naming the years compared (none when the benchmark does not know them)."""
+    if not benchmark.period:
+        return ()
+    return ((OWN_YEAR, benchmark.own_period or benchmark.period), (PEERS_YEAR, benchmark.period))
+
+
+def _level_names(questionnaire: Questionnaire) -> dict[int, str]:
+    return {level.value: f"{level.value} {level.name}" for level in questionnaire.levels}
+
+
+def _own_series(
+    questionnaire: Questionnaire,
+    benchmark: GroupBenchmark,
+    subject: str,
+    extra_series: Sequence[Series],
+    targets: Mapping[str, int] | None,
+) -> list[Series]:
+    """The subject's scores, then `extra_series`, then its target levels (when given)."""
+    target = [] if targets is None else [target_series(targets, _level_names(questionnaire))]
+    return [subject_series(benchmark, subject), *extra_series, *target]
 
 
 def _quote(benchmark: GroupBenchmark) -> str:
@@ -123,7 +162,7 @@ def subject_series(benchmark: GroupBenchmark, subject: str) -> Series:
         {key: summary.site_score for key, summary in summaries.items()},
         SUBJECT_STYLE,
         notes={
-            key: f"({percentile_text(summary.site_percentile)} percentile)"
+            key: f"({percentile_words(summary.site_percentile)})"
             for key, summary in summaries.items()
             if summary.site_percentile is not None
         },
@@ -152,13 +191,14 @@ def _layout(
     left: int = 80,
     right: int = 32,
     extra_top: int = 0,
+    legend_extra: Sequence[str] = (),
 ) -> dict[str, Any]:
     return base_layout(
         title,
         description,
         plot_height=plot_height,
         subtitle=_subtitle(benchmark) + note,
-        legend=[trace.name for trace in traces],
+        legend=[*(trace.name for trace in traces), *legend_extra],
         left=left,
         right=right,
         extra_top=extra_top,
@@ -197,23 +237,30 @@ def _radar_trace(series: Series, shown: list[tuple[Domain, Summary]], theta: lis
 
 
 def radar_chart(
-    questionnaire: Questionnaire, benchmark: GroupBenchmark, *, subject: str, extra_series: Sequence[Series] = ()
+    questionnaire: Questionnaire,
+    benchmark: GroupBenchmark,
+    *,
+    subject: str,
+    extra_series: Sequence[Series] = (),
+    targets: Mapping[str, int] | None = None,
 ) -> Chart:
     """The subject's score in each area against the peer median, as closed shapes on a 0 to 5 radar (one more
-    shape, and one more table column, for each of `extra_series`)."""
+    shape, and one more table column, for each of `extra_series`, and for `targets`: the subject's target
+    level by domain id, 'Target level')."""
     _check_shown(benchmark)
     title = f"Scores of {subject} and the peer median in each area"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
-    series = [subject_series(benchmark, subject), *extra_series, median_series(benchmark)]
+    series = [*_own_series(questionnaire, benchmark, subject, extra_series, targets), median_series(benchmark)]
     shown, rows = _shown_and_rows(
         questionnaire,
         benchmark,
         lambda domain, summary: (*(item.text(domain.id) for item in series), str(summary.peers)),
     )
     table = Table(
-        caption=f"{title}: {benchmark.decision.label}",
+        caption=_caption(title, benchmark),
         headers=(AREA, *(item.name for item in series), "Peers"),
         rows=rows,
+        csv_columns=period_columns(benchmark),
     )
 
     theta = [wrap(domain.title, RADAR_WRAP_AT) for domain, _ in shown]
@@ -292,15 +339,16 @@ def range_chart(
     subject: str,
     wrap_at: int = WRAP_AT,
     extra_series: Sequence[Series] = (),
+    targets: Mapping[str, int] | None = None,
 ) -> Chart:
     """Each area's middle half of peer scores (lower to upper quartile) as a bar, the peer median as a tick,
-    and the subject's score as a marker (then a marker for each of `extra_series`); areas top to bottom in
-    questionnaire order. Area titles are wrapped at `wrap_at` characters a line (each bar is as tall as the
-    title with the most lines)."""
+    and the subject's score as a marker (then a marker for each of `extra_series`, and a star for each area's
+    target level when `targets` are given); areas top to bottom in questionnaire order. Area titles are
+    wrapped at `wrap_at` characters a line (each bar is as tall as the title with the most lines)."""
     _check_shown(benchmark)
     title = f"Score of {subject} and the middle half of peers in each area"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
-    own = [subject_series(benchmark, subject), *extra_series]
+    own = _own_series(questionnaire, benchmark, subject, extra_series, targets)
     shown, rows = _shown_and_rows(
         questionnaire,
         benchmark,
@@ -309,11 +357,11 @@ def range_chart(
             score_text(summary.lower_quartile),
             score_text(summary.median),
             score_text(summary.upper_quartile),
-            percentile_text(summary.site_percentile),
+            percentile_number(summary.site_percentile),
         ),
     )
     table = Table(
-        caption=f"{title}: {benchmark.decision.label}",
+        caption=_caption(title, benchmark),
         headers=(
             AREA,
             *(item.name for item in own),
@@ -323,6 +371,7 @@ def range_chart(
             f"Percentile rank of {subject}",
         ),
         rows=rows,
+        csv_columns=period_columns(benchmark),
     )
 
     labels = [wrap(domain.title, wrap_at) for domain, _ in shown]
@@ -419,38 +468,93 @@ def _most_common(questionnaire: Questionnaire, summary: Summary) -> str:
     return f" The most common overall {noun} {which} ({top} of {plural(summary.peers, 'peer')})."
 
 
+def _site_level_note(level: int | None, value: int, subject: str | None) -> str:
+    return f"<br>{escape(subject)} is at this level" if subject and level == value else ""
+
+
+def _outline(index: int, start: int, count: int, first: bool, name: str) -> dict[str, Any]:
+    """A thick dark outline round the subject's level in row `index` (a bar of `count` peers from `start`);
+    where no peer shares its level, a thick upright line where that level's bar would be."""
+    shape: dict[str, Any] = {
+        "type": "rect" if count else "line",
+        "xref": "x",
+        "yref": "y",
+        "x0": start,
+        "x1": start + count,
+        "y0": index - 0.46,
+        "y1": index + 0.46,
+        "line": {"color": TEXT_COLOUR, "width": 4},
+        "fillcolor": "rgba(0,0,0,0)",
+        "layer": "above",
+        "name": name,
+        "legendgroup": "subject-level",
+        "showlegend": first,
+    }
+    if not count:
+        shape.pop("fillcolor")
+    return shape
+
+
+def _level_rows(
+    benchmark: GroupBenchmark,
+    entries: list[tuple[str, Summary | None, str]],
+    values: list[int],
+    *,
+    own: bool,
+    targets: Mapping[str, int] | None,
+) -> tuple[list[tuple[str, Summary, str]], list[Row]]:
+    """The rows with figures (to plot: label, summary, key), and a table row for each entry: the count at each
+    level, the peers, then (`own`) the subject's level and (`targets`) its target level."""
+    rows: list[Row] = []
+    shown: list[tuple[str, Summary, str]] = []
+    for label, summary, key in entries:
+        if summary is None:
+            rows.append(Row(label, not_shown=not_shown_reason(benchmark, key)))
+            continue
+        shown.append((label, summary, key))
+        cells = [str(summary.levels.get(value, 0)) for value in values] + [str(summary.peers)]
+        if own:
+            cells.append("No score" if summary.site_level is None else str(summary.site_level))
+        if targets is not None:
+            target = targets.get(key)
+            cells.append("No target" if target is None else str(target))
+        rows.append(Row(label, tuple(cells)))
+    return shown, rows
+
+
 def level_distribution_chart(
-    questionnaire: Questionnaire, benchmark: GroupBenchmark, *, wrap_at: int = WRAP_AT
+    questionnaire: Questionnaire,
+    benchmark: GroupBenchmark,
+    *,
+    wrap_at: int = WRAP_AT,
+    subject: str | None = None,
+    targets: Mapping[str, int] | None = None,
 ) -> Chart:
-    """How many peers are at each level, overall and in each area: stacked horizontal bars, one trace
-    (colour and fill pattern) per level, lowest level on the left. Area titles wrap as in range_chart."""
+    """How many peers are at each level, overall and in each area: stacked horizontal bars, one trace per
+    level (plain fills with the count written on each in black or white, whichever contrasts more), lowest
+    level on the left. Area titles wrap as in range_chart. With `subject`, the subject's own level in each row
+    is outlined (a legend entry names it) and is a table column; with `targets`, so is its target level."""
     _check_shown(benchmark)
     title = "How many peers are at each level"
     values = [level.value for level in questionnaire.levels]
     entries: list[tuple[str, Summary | None, str]] = [(OVERALL_LABEL, benchmark.overall, OVERALL)]
     entries += [(domain.title, summary, domain.id) for domain, summary in _areas(questionnaire, benchmark)]
-    rows: list[Row] = []
-    shown: list[tuple[str, Summary]] = []
-    for label, summary, key in entries:
-        if summary is None:
-            rows.append(Row(label, not_shown=not_shown_reason(benchmark, key)))
-            continue
-        shown.append((label, summary))
-        counts = tuple(str(summary.levels.get(value, 0)) for value in values)
-        rows.append(Row(label, (*counts, str(summary.peers))))
+    own_header = f"Level of {subject}" if subject else None
+    extra_headers = ((own_header,) if own_header else ()) + ((TARGET_LEVEL,) if targets is not None else ())
+    shown, rows = _level_rows(benchmark, entries, values, own=bool(own_header), targets=targets)
     table = Table(
-        caption=f"{title}: {benchmark.decision.label}",
-        headers=(AREA, *(level_name(questionnaire, value) for value in values), "Peers"),
+        caption=_caption(title, benchmark),
+        headers=(AREA, *(level_name(questionnaire, value) for value in values), "Peers", *extra_headers),
         rows=tuple(rows),
+        csv_columns=period_columns(benchmark),
     )
 
-    labels = [wrap(label, wrap_at) for label, _ in shown]
+    labels = [wrap(label, wrap_at) for label, _, _ in shown]
     traces = []
     for index, value in enumerate(values):
         colour = LEVEL_COLOURS[index % len(LEVEL_COLOURS)]
-        ink = label_colour(colour)
         name = level_name(questionnaire, value)
-        counts_here = [summary.levels.get(value, 0) for _, summary in shown]
+        counts_here = [summary.levels.get(value, 0) for _, summary, _ in shown]
         traces.append(
             go.Bar(
                 name=escape(name),
@@ -460,27 +564,27 @@ def level_distribution_chart(
                 text=[str(count) if count else "" for count in counts_here],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"color": ink},
-                marker={
-                    "color": colour,
-                    "line": {"color": TEXT_COLOUR, "width": 1},
-                    "pattern": {
-                        "fillmode": "overlay",
-                        "shape": LEVEL_PATTERNS[index % len(LEVEL_PATTERNS)],
-                        "fgcolor": ink,
-                        "solidity": 0.15,
-                        "size": 10,
-                    },
-                },
+                textfont={"color": label_colour(colour), "size": 14},
+                marker={"color": colour, "line": {"color": TEXT_COLOUR, "width": 1}},
                 hovertext=[
                     f"{escape(label)}<br>{escape(name)}: {count} of {plural(summary.peers, 'peer')}"
-                    for (label, summary), count in zip(shown, counts_here, strict=True)
+                    + _site_level_note(summary.site_level, value, subject)
+                    for (label, summary, _), count in zip(shown, counts_here, strict=True)
                 ],
                 hovertemplate=HOVER,
             )
         )
 
-    areas_shown = sum(1 for _, summary in shown if summary.key != OVERALL)
+    outline_name = f"Level of {subject} (outlined)" if subject else ""
+    shapes: list[dict[str, Any]] = []
+    for index, (_, summary, _) in enumerate(shown):
+        if not subject or summary.site_level is None:
+            continue
+        start = sum(count for level, count in summary.levels.items() if level < summary.site_level)
+        count = summary.levels.get(summary.site_level, 0)
+        shapes.append(_outline(index, start, count, not shapes, escape(outline_name)))
+
+    areas_shown = sum(1 for _, summary, _ in shown if summary.key != OVERALL)
     if not shown:
         description = f"No area has enough peer figures in {_quote(benchmark)} to show."
     else:
@@ -490,8 +594,16 @@ def level_distribution_chart(
         description = f"How many peers in {_quote(benchmark)} are at each level, {' and '.join(parts)}."
         if benchmark.overall is not None:
             description += _most_common(questionnaire, benchmark.overall)
+        if shapes:
+            overall_level = benchmark.overall.site_level if benchmark.overall is not None else None
+            where = (
+                f" {subject} is at {level_name(questionnaire, overall_level)} overall;"
+                if overall_level is not None
+                else ""
+            )
+            description += f"{where} the level of {subject} in each row is outlined."
 
-    largest = max((summary.peers for _, summary in shown), default=1)
+    largest = max((summary.peers for _, summary, _ in shown), default=1)
     layout = _layout(
         title,
         description,
@@ -499,11 +611,15 @@ def level_distribution_chart(
         traces,
         plot_height=row_height(labels) * max(len(shown), 1),
         left=left_margin(labels),
+        legend_extra=[outline_name] if shapes else [],
     )
     layout["barmode"] = "stack"
+    layout["bargap"] = 0.2
     layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
     layout["xaxis"] = linear_axis("Number of peer sites", 0, largest, count_step(largest), "d")
     layout["yaxis"] = category_axis(labels, reversed_=True)
+    if shapes:
+        layout["shapes"] = shapes
     figure = go.Figure(data=traces, layout=layout)
     return Chart("levels", title, figure, table, description)
 
@@ -520,13 +636,22 @@ def benchmark_charts(
     subject: str,
     wrap_at: int = WRAP_AT,
     extra_series: Sequence[Series] = (),
+    targets: Mapping[str, int] | None = None,
 ) -> list[Chart]:
     """The charts for one shown peer group, in page order: range, radar (only when at least 3 areas have
     figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'. `subject` and
-    `extra_series`: as radar_chart and range_chart. `wrap_at`: as range_chart (the PDF report wraps area
-    titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
-    charts = [range_chart(questionnaire, benchmark, subject=subject, wrap_at=wrap_at, extra_series=extra_series)]
+    `extra_series`: as radar_chart and range_chart. `targets`: the subject's target level by domain id, a
+    'Target level' series on the range chart and the radar and a 'Target level' column in every table (None:
+    no target column at all; an empty mapping: the column says 'No target'). `wrap_at`: as range_chart (the
+    PDF report wraps area titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
+    charts = [
+        range_chart(
+            questionnaire, benchmark, subject=subject, wrap_at=wrap_at, extra_series=extra_series, targets=targets
+        )
+    ]
     if len(benchmark.domains.keys() & {domain.id for domain in questionnaire.domains}) >= RADAR_MINIMUM:
-        charts.append(radar_chart(questionnaire, benchmark, subject=subject, extra_series=extra_series))
-    charts.append(level_distribution_chart(questionnaire, benchmark, wrap_at=wrap_at))
+        charts.append(
+            radar_chart(questionnaire, benchmark, subject=subject, extra_series=extra_series, targets=targets)
+        )
+    charts.append(level_distribution_chart(questionnaire, benchmark, wrap_at=wrap_at, subject=subject, targets=targets))
     return charts

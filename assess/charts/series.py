@@ -1,6 +1,6 @@
 """A series: one set of values a chart plots as one trace and its table shows as one column.
 
-A subject's own scores, the peer median and, later, a validated level or a target are all series; a builder
+A subject's own scores, the peer median, a validated level and a target level are all series; a builder
 draws every series it is given the same way, so one more is one more argument, not a new builder.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from .style import MEDIAN_COLOUR, SITE_COLOUR, escape, score_text, score_value
+from .style import MEDIAN_COLOUR, SITE_COLOUR, TARGET_COLOUR, escape, score_text, score_value
 
 Value = Fraction | Decimal | int
 
@@ -29,18 +29,25 @@ class SeriesStyle:
 
 SUBJECT_STYLE = SeriesStyle(SITE_COLOUR, "circle", "solid", emphasis=True)
 MEDIAN_STYLE = SeriesStyle(MEDIAN_COLOUR, "diamond", "dash", tick=True)
+TARGET_STYLE = SeriesStyle(TARGET_COLOUR, "star", "dot")
+TARGET_LEVEL = "Target level"
+NO_TARGET = "No target"
 
 
 @dataclass(frozen=True)
 class Series:
     """`name` is the legend entry, the table's column header and the label in hover text ("HMP Fellwater",
     "Peer median"); `values` are scores (0 to 5) by key: a domain id, OVERALL, or a period on the trend. A key
-    that is missing, or None, has no value. `notes`: text after a key's value in hover text ("(6 peers)")."""
+    that is missing, or None, has no value. `notes`: text after a key's value in hover text ("(6 peers)").
+    `whole`: the values are levels, written as whole numbers ('3', not '3.0'); `missing`: what the table says
+    for a key without a value."""
 
     name: str
     values: Mapping[str, Value | None]
     style: SeriesStyle = SUBJECT_STYLE
     notes: Mapping[str, str] = field(default_factory=dict)
+    whole: bool = False
+    missing: str = "No score"
 
     def value(self, key: str) -> Value | None:
         return self.values.get(key)
@@ -49,11 +56,30 @@ class Series:
         """The number the chart plots: exactly the one its table shows."""
         return score_value(self.value(key))
 
-    def text(self, key: str, missing: str = "No score") -> str:
-        """The value as the table shows it ('2.7')."""
-        return score_text(self.value(key), missing=missing)
+    def text(self, key: str, missing: str | None = None) -> str:
+        """The value as the table shows it ('2.7'; a level '3')."""
+        value = self.value(key)
+        if value is None:
+            return self.missing if missing is None else missing
+        if self.whole:
+            return str(int(value))
+        return score_text(value)
 
     def hover(self, key: str, where: str) -> str:
         """'Alpha<br>HMP Fellwater: 2.7 (63rd percentile)' (escaped for plotly)."""
         note = self.notes.get(key)
         return f"{escape(where)}<br>{escape(self.name)}: {self.text(key)}" + (f" {escape(note)}" if note else "")
+
+
+def target_series(targets: Mapping[str, int], level_names: Mapping[int, str] | None = None) -> Series:
+    """A site's target level in each area (domain id -> level), drawn as its own series: vermillion star
+    markers and a dotted line, 'Target level' in the legend and as a table column ('3', or 'No target')."""
+    names = level_names or {}
+    return Series(
+        TARGET_LEVEL,
+        dict(targets),
+        TARGET_STYLE,
+        notes={key: f"({names[level]})" for key, level in targets.items() if level in names},
+        whole=True,
+        missing=NO_TARGET,
+    )

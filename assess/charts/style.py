@@ -6,9 +6,12 @@ also has its own marker symbol, line dash or fill pattern, and the legend names 
 
 - "You" (the site) is always blue, solid line, circle markers.
 - "Peer median" is always black, dashed line, diamond markers (a vertical tick on the range chart).
+- "Target level" (the level a site aims for in an area) is vermillion, dotted line, star markers.
 - "Middle half of peers" (lower to upper quartile) is a light sky-blue band.
 - Levels run from vermillion (lowest) through orange, yellow and sky blue to bluish green and blue
-  (highest), each with its own fill pattern and a dark outline, so yellow still shows on white.
+  (highest), each with a dark outline, so yellow still shows on white. On the level-distribution chart the
+  fills are plain, so the counts written on them stay readable (black or white, whichever contrasts more);
+  the levels also run in order left to right, and the table beside the chart has every count.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ REDDISH_PURPLE = "#CC79A7"
 
 SITE_COLOUR = BLUE
 MEDIAN_COLOUR = BLACK
+TARGET_COLOUR = VERMILLION
 QUARTILE_COLOUR = SKY_BLUE
 # Lowest level first. Questionnaires may have up to 11 levels, so colours and patterns cycle
 # (a colour comes back only with a different pattern).
@@ -83,10 +87,39 @@ def ordinal(number: int) -> str:
 
 
 def percentile_text(value: Fraction | None, missing: str = "No score") -> str:
-    """A percentile rank (0 to 100) as a whole number, rounded half up: '63rd'."""
+    """A percentile rank (0 to 100) as a whole number, rounded half up: '63rd'. Kept for old callers: pages say
+    `percentile_words`, tables and CSV files `percentile_number`."""
     if value is None:
         return missing
     return ordinal(math.floor(Fraction(value) + Fraction(1, 2)))
+
+
+def percentile_number(value: Fraction | Decimal | int | None, missing: str = "No score") -> str:
+    """A percentile rank (0 to 100) as a plain number for tables and CSV files, to one decimal place rounded
+    half up, without a needless '.0': '0', '1', '37.5', '100'."""
+    if value is None:
+        return missing
+    rounded = one_decimal(value)
+    return f"{rounded:.0f}" if rounded == rounded.to_integral_value() else f"{rounded:.1f}"
+
+
+def percentile_words(value: Fraction | Decimal | int | None, missing: str = "no score") -> str:
+    """A percentile rank in plain words, for a sentence about where a site's score sits in its group:
+    'the lowest in the group' (0: every peer scored more), 'the highest in the group' (100), otherwise
+    'higher than about 63% of the group' (rounded half up; a peer with the same score counts as half)."""
+    if value is None:
+        return missing
+    exact = Fraction(value)
+    if exact <= 0:
+        return "the lowest in the group"
+    if exact >= 100:
+        return "the highest in the group"
+    whole = math.floor(exact + Fraction(1, 2))
+    if whole <= 0:
+        return "among the lowest in the group"
+    if whole >= 100:
+        return "among the highest in the group"
+    return f"higher than about {whole}% of the group"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

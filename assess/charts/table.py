@@ -55,9 +55,14 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
+    """`csv_columns`: (header, value) pairs the CSV file adds to every row after the table's own columns
+    (what the page says once, in the caption, such as the year the figures come from), so that a file on
+    its own still says what it holds and stays one header row then data rows."""
+
     caption: str
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
+    csv_columns: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -75,7 +80,9 @@ class Table:
         """CSV text (RFC 4180, CRLF line ends) with a header row; not-shown rows carry the reason."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([csv_safe(cell) for cell in self.headers])
+        extra_headers = tuple(header for header, _ in self.csv_columns)
+        extra_values = tuple(value for _, value in self.csv_columns)
+        writer.writerow([csv_safe(cell) for cell in (*self.headers, *extra_headers)])
         for row in self.rows:
-            writer.writerow([csv_safe(cell) for cell in row.cells(len(self.headers))])
+            writer.writerow([csv_safe(cell) for cell in (*row.cells(len(self.headers)), *extra_values)])
         return out.getvalue()

@@ -3,7 +3,8 @@
 Benchmarks are built by hand for the mini questionnaire (domains alpha and beta, levels 0 to 5). No app,
 no database. Worked numbers:
   alpha: your score 2.7; quartiles 1.75 -> "1.8", 3.125 -> "3.1"; median 2.25 -> "2.3" (half up);
-         percentile rank 62.5 -> "63rd"; 6 peers at levels 0:0 1:1 2:2 3:2 4:1 5:0.
+         percentile rank 62.5 -> "62.5" in tables, "higher than about 63% of the group" in words;
+         6 peers at levels 0:0 1:1 2:2 3:2 4:1 5:0.
   beta:  suppressed (3 peers with a score, fewer than 5), so "Not shown" with the reason and never plotted.
 The subject is "HMP Fellwater": it names the site's scores wherever "your score" was said before.
 """
@@ -25,6 +26,7 @@ from assess.benchmarking import OVERALL, TOO_FEW_SITES, GroupBenchmark, GroupDec
 from assess.charts import (
     NOT_SHOWN,
     PRINT_WRAP_AT,
+    TARGET_LEVEL,
     Chart,
     Row,
     Series,
@@ -37,7 +39,9 @@ from assess.charts import (
     level_distribution_chart,
     one_decimal,
     ordinal,
+    percentile_number,
     percentile_text,
+    percentile_words,
     radar_chart,
     range_chart,
     score_text,
@@ -123,7 +127,7 @@ ALPHA = summary(
     upper=Fraction(25, 8),  # 3.125 -> 3.1
     levels={0: 0, 1: 1, 2: 2, 3: 2, 4: 1, 5: 0},
     site_score=Fraction(27, 10),
-    site_percentile=Fraction(125, 2),  # 62.5 -> 63rd
+    site_percentile=Fraction(125, 2),  # 62.5 -> "62.5"
 )
 BETA = summary(
     "beta",
@@ -132,7 +136,7 @@ BETA = summary(
     upper=Fraction(7, 2),
     levels={0: 0, 1: 0, 2: 1, 3: 3, 4: 2, 5: 1},
     site_score=Fraction(21, 10),
-    site_percentile=Fraction(100, 7),  # 14.28... -> 14th
+    site_percentile=Fraction(100, 7),  # 14.28... -> "14.3"
 )
 OVERALL_SUMMARY = summary(
     OVERALL,
@@ -169,8 +173,23 @@ def benchmark(
 
 
 def numbers(row: Row) -> list[float]:
-    """A table row's figures as the numbers a chart plots ('2.7' -> 2.7, '63rd' -> 63)."""
-    return [float(value.rstrip("stndrh")) for value in row.values]
+    """A table row's figures as the numbers a chart plots ('2.7' -> 2.7, '62.5' -> 62.5)."""
+    return [float(value) for value in row.values]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours."""
+
+    def luminance(colour: str) -> float:
+        def channel(pair: str) -> float:
+            c = int(pair, 16) / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def parse_csv(table: Table) -> list[list[str]]:
@@ -345,15 +364,17 @@ def test_range_table_holds_the_same_numbers(mini: Questionnaire) -> None:
         "Upper quartile",
         "Percentile rank of HMP Fellwater",
     )
-    assert table.rows[0].values == ("2.7", "1.8", "2.3", "3.1", "63rd")
-    assert table.rows[1].values == ("2.1", "2.5", "3.0", "3.5", "14th")
+    assert table.rows[0].values == ("2.7", "1.8", "2.3", "3.1", "62.5")
+    assert table.rows[1].values == ("2.1", "2.5", "3.0", "3.5", "14.3")
     for index, row in enumerate(table.rows):
         mine, lower, middle, upper, _ = numbers(row)
         assert site.x[index] == mine
         assert quartiles.base[index] == lower
         assert median.x[index] == middle
         assert Decimal(str(quartiles.base[index])) + Decimal(str(quartiles.x[index])) == Decimal(str(upper))
-        assert f"({row.values[4]} percentile)" in site.hovertext[index]
+        # The same rank in words in the hover text: the table's number rounded half up to a whole percent.
+        whole = int((Decimal(row.values[4]) + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR"))
+        assert f"(higher than about {whole}% of the group)" in site.hovertext[index]
 
 
 def test_range_chart_with_a_suppressed_domain(mini: Questionnaire) -> None:
@@ -413,9 +434,13 @@ def test_level_distribution_stacks_one_trace_per_level(mini: Questionnaire) -> N
     assert layout.xaxis.title.text == "Number of peer sites"
     assert tuple(layout.xaxis.range) == (0, 7)
     assert layout.yaxis.autorange == "reversed"
-    # Never colour alone: each level has its own colour and its own fill pattern.
+    # Counts are written on plain fills (no pattern behind the text), in black or white, whichever
+    # contrasts more: at least 4.5 to 1 on every level's colour.
     assert len({trace.marker.color for trace in traces}) == 6
-    assert len({trace.marker.pattern.shape for trace in traces}) == 6
+    for trace in traces:
+        assert trace.marker.pattern.shape is None
+        assert contrast(trace.textfont.color, trace.marker.color) >= 4.5
+    assert not layout.shapes  # no subject named: nothing outlined
 
 
 def test_level_table_holds_the_same_numbers(mini: Questionnaire) -> None:
@@ -540,7 +565,7 @@ def test_benchmark_charts_from_summarise(mini: Questionnaire) -> None:
     alpha = summarise("alpha", {150: 2, 220: 3, 310: 1}, {1: 2, 2: 3, 3: 1}, 270, 2, values)
     charts = benchmark_charts(mini, benchmark({"alpha": alpha}), subject=SUBJECT)
     range_ = charts[0]
-    assert range_.table.row("Alpha").values == ("2.7", "1.7", "2.2", "2.2", "83rd")
+    assert range_.table.row("Alpha").values == ("2.7", "1.7", "2.2", "2.2", "83.3")
     assert list(range_.figure.data[1].x) == [2.2]
 
 
@@ -654,7 +679,7 @@ def test_csv_parses_back_with_a_header_row_and_the_reason(mini: Questionnaire) -
     rows = parse_csv(chart.table)
     assert rows == [
         ["Area", SUBJECT, "Lower quartile", "Median", "Upper quartile", "Percentile rank of HMP Fellwater"],
-        ["Alpha", "2.7", "1.8", "2.3", "3.1", "63rd"],
+        ["Alpha", "2.7", "1.8", "2.3", "3.1", "62.5"],
         ["Beta", f"Not shown. {TOO_FEW}", "", "", "", ""],
     ]
     assert chart.table.csv().endswith("\r\n")
@@ -724,7 +749,7 @@ def test_the_subject_is_named_in_titles_legends_hover_text_and_tables(mini: Ques
         assert "North West" in [trace.name for trace in chart.figure.data]
         assert "North West is above" in chart.description
     assert range_.table.headers[-1] == "Percentile rank of North West"
-    assert range_.figure.data[2].hovertext[0] == "Alpha<br>North West: 2.7 (63rd percentile)"
+    assert range_.figure.data[2].hovertext[0] == "Alpha<br>North West: 2.7 (higher than about 63% of the group)"
     assert radar.figure.data[1].hovertext[0] == "Alpha<br>Peer median: 2.3 (6 peers)"
     assert trend.figure.data[0].hovertext[0] == "2024-25<br>North West: 1.8"
     assert trend.table.headers == ("Year", "North West")
@@ -835,3 +860,130 @@ def test_points_from_stored_scores() -> None:
     assert [point.period for point in points] == ["2024-25", "2025-26"]
     assert points[0].overall == Fraction(9, 5) and points[0].domains == {"a": Fraction(3, 2)}
     assert points[1].overall is None and points[1].domains == {}
+
+
+# -- Issue 13: targets, the year compared, percentile ranks as numbers and words, the site's level marked ----
+
+
+@pytest.mark.parametrize(
+    ("value", "number", "words"),
+    [
+        (Fraction(0), "0", "the lowest in the group"),
+        (Fraction(1), "1", "higher than about 1% of the group"),
+        (Fraction(75, 2), "37.5", "higher than about 38% of the group"),
+        (Fraction(100, 3), "33.3", "higher than about 33% of the group"),
+        (Fraction(125, 2), "62.5", "higher than about 63% of the group"),
+        (Fraction(1, 5), "0.2", "among the lowest in the group"),
+        (Fraction(9979, 100), "99.8", "among the highest in the group"),
+        (Fraction(100), "100", "the highest in the group"),
+    ],
+)
+def test_percentile_ranks_are_numbers_in_tables_and_words_on_pages(value: Fraction, number: str, words: str) -> None:
+    assert percentile_number(value) == number
+    assert float(number) == pytest.approx(float(value), abs=0.05)  # a number a spreadsheet reads
+    assert percentile_words(value) == words
+    assert percentile_number(None) == "No score"
+    assert percentile_words(None) == "no score"
+
+
+TARGETS = {"alpha": 4, "beta": 2}
+
+
+def test_targets_are_a_series_with_their_own_marker_legend_entry_and_column(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    charts = {chart.id: chart for chart in benchmark_charts(mini, group, subject=SUBJECT, targets=TARGETS)}
+    range_, radar, levels = charts["range"], charts["radar"] if "radar" in charts else None, charts["levels"]
+    assert radar is None  # two areas: no radar (see below for one with three)
+
+    names = [trace.name for trace in range_.figure.data]
+    assert names == ["Middle half of peers (lower to upper quartile)", "Peer median", SUBJECT, TARGET_LEVEL]
+    target = range_.figure.data[3]
+    assert list(target.x) == [4.0, 2.0]
+    assert target.marker.symbol == "star"  # not colour alone: its own marker, and a legend entry
+    assert target.marker.symbol not in {trace.marker.symbol for trace in range_.figure.data[1:3]}
+    assert target.hovertext[0] == "Alpha<br>Target level: 4 (4 Co-design)"
+    assert range_.table.headers[:3] == ("Area", SUBJECT, TARGET_LEVEL)
+    assert [row.values[1] for row in range_.table.rows] == ["4", "2"]  # levels as whole numbers
+    rows = parse_csv(range_.table)
+    assert rows[0][2] == TARGET_LEVEL and [row[2] for row in rows[1:]] == ["4", "2"]
+
+    assert levels.table.headers[-2:] == (f"Level of {SUBJECT}", TARGET_LEVEL)
+    assert levels.table.row("Alpha").values[-1] == "4"
+    assert levels.table.row("Overall").values[-1] == "No target"  # targets are set for areas only
+
+    # A third area: the radar draws the target as one more closed shape with a star marker.
+    three = with_domains(mini, ("gamma", "Gamma"))
+    gamma = summary(
+        "gamma", median=Fraction(2), lower=Fraction(1), upper=Fraction(3), levels=ALPHA.levels,
+        site_score=Fraction(1), site_percentile=Fraction(0),
+    )  # fmt: skip
+    group3 = benchmark({"alpha": ALPHA, "beta": BETA, "gamma": gamma}, suppressed={})
+    radar = radar_chart(three, group3, subject=SUBJECT, targets={"alpha": 3})
+    assert [trace.name for trace in radar.figure.data] == [SUBJECT, TARGET_LEVEL, "Peer median"]
+    assert list(radar.figure.data[1].r) == [3.0, None, None, 3.0]
+    assert radar.figure.data[1].marker.symbol == "star"
+    assert [row.values[1] for row in radar.table.rows] == ["3", "No target", "No target"]
+
+    # Without targets nothing changes: no series, no column.
+    plain = benchmark_charts(mini, group, subject=SUBJECT)
+    assert TARGET_LEVEL not in plain[0].table.headers and TARGET_LEVEL not in plain[-1].table.headers
+    assert TARGET_LEVEL not in [trace.name for chart in plain for trace in chart.figure.data]
+
+
+def test_tables_and_csv_say_which_year_the_peers_figures_come_from(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={"beta": 3})
+    group = GroupBenchmark(
+        **{**group.__dict__, "domains": {"alpha": ALPHA}, "period": "2025-26", "own_period": "2026-27"}
+    )
+    for chart in benchmark_charts(mini, group, subject=SUBJECT, targets=TARGETS):
+        assert chart.table.caption.endswith(": All prisons, figures from 2025-26")
+        assert chart.figure.layout.title.subtitle.text.startswith("Compared with All prisons in 2025-26")
+        rows = parse_csv(chart.table)
+        header, body = rows[0], rows[1:]
+        assert header[-2:] == ["Year of this assessment", "Year of peers' figures"]
+        assert header[: len(chart.table.headers)] == list(chart.table.headers)
+        assert len(body) == len(chart.table.rows)
+        for row in body:
+            assert len(row) == len(header)  # every row, shown or not, is a full row
+            assert row[-2:] == ["2026-27", "2025-26"]
+        # The page's table has only its own columns; the years are in its caption.
+        assert "Year of peers' figures" not in chart.table.headers
+    # Percentile ranks parse as numbers.
+    range_rows = parse_csv(benchmark_charts(mini, group, subject=SUBJECT)[0].table)
+    rank = range_rows[0].index(f"Percentile rank of {SUBJECT}")
+    assert float(range_rows[1][rank]) == 62.5
+    # Not known (callers that do not say): no year columns, and the caption as before.
+    plain = range_chart(mini, benchmark(), subject=SUBJECT)
+    assert plain.table.caption.endswith(": All prisons") and "Year" not in parse_csv(plain.table)[0][-1]
+
+
+def test_the_level_distribution_outlines_the_subjects_level_in_each_row(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    chart = level_distribution_chart(mini, group, subject=SUBJECT)
+    # Rows: Overall, Alpha and Beta, the site at level 2 in each (counts as in the test of the stacked bars).
+    levels_of = [OVERALL_SUMMARY.site_level, ALPHA.site_level, BETA.site_level]
+    assert levels_of == [2, 2, 2]
+    shapes = chart.figure.layout.shapes
+    assert len(shapes) == 3
+    for index, (shape, row_summary) in enumerate(zip(shapes, [OVERALL_SUMMARY, ALPHA, BETA], strict=True)):
+        below = sum(count for level, count in row_summary.levels.items() if level < 2)
+        at = row_summary.levels[2]
+        assert (shape.x0, shape.x1) == (below, below + at)
+        assert shape.y0 < index < shape.y1 and shape.y1 - shape.y0 < 1  # inside its own row
+        assert shape.line.width >= 3
+    assert [shape.showlegend for shape in shapes] == [True, False, False]  # one legend entry
+    assert shapes[0].name == f"Level of {SUBJECT} (outlined)"
+    assert chart.figure.layout.showlegend
+    assert chart.table.headers[-1] == f"Level of {SUBJECT}"
+    assert [row.values[-1] for row in chart.table.rows] == ["2", "2", "2"]
+    assert "HMP Fellwater is at this level" in chart.figure.data[2].hovertext[0]
+    assert "HMP Fellwater is at this level" not in chart.figure.data[3].hovertext[0]
+    assert f"{SUBJECT} is at 2 Consultation overall" in chart.description
+    # No peer shares the subject's level: an upright line where that level's bar would be.
+    lonely = summary(
+        "alpha", median=Fraction(2), lower=Fraction(1), upper=Fraction(3), levels={0: 0, 1: 3, 2: 0, 3: 3, 4: 0, 5: 0},
+        site_score=Fraction(21, 10), site_percentile=Fraction(50),
+    )  # fmt: skip
+    shape = level_distribution_chart(mini, benchmark({"alpha": lonely}, suppressed={}), subject=SUBJECT)
+    line = shape.figure.layout.shapes[1]
+    assert line.type == "line" and line.x0 == line.x1 == 3
