@@ -50,6 +50,26 @@ class AssessmentLocked(Exception):
     """The assessment was submitted, so it cannot change."""
 
 
+class CarriedOverUnreviewed(Exception):
+    """Some areas still hold answers copied from an earlier assessment that nobody has reviewed and saved:
+    the assessment cannot be submitted. `domain_ids` names them."""
+
+    def __init__(self, domain_ids: list[str]):
+        super().__init__(", ".join(domain_ids))
+        self.domain_ids = domain_ids
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What to copy into a new draft from a submitted assessment (see assess.questionnaire.carry)."""
+
+    source: Assessment
+    choices: Mapping[str, str]
+    evidence: Mapping[str, str]
+    domain_ids: tuple[str, ...]
+    left_out: tuple[str, ...] = ()  # question ids listed as not carried over (for the audit event)
+
+
 @dataclass
 class SectionConflict(Exception):
     """Someone else saved this area after the page was opened: nothing was saved. What they saved is here."""
@@ -161,6 +181,28 @@ def get_section_versions(assessment_id: int) -> dict[str, int]:
     return {domain_id: version for domain_id, version in rows}
 
 
+def get_carried_over_domains(assessment_id: int) -> list[str]:
+    """The areas that still hold copied answers nobody has reviewed and saved (read as they are now)."""
+    return list(
+        db.session.scalars(
+            select(AssessmentSection.domain_id)
+            .where(AssessmentSection.assessment_id == assessment_id, AssessmentSection.carried_over.is_(True))
+            .order_by(AssessmentSection.domain_id)
+        )
+    )
+
+
+def get_latest_submitted_before(site: Site, period: str) -> Assessment | None:
+    """The site's most recent submitted assessment for a period before `period` (what a new draft for
+    `period` may start from): the latest period, and in it the latest submitted."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.site_id == site.id, Assessment.period < period, Assessment.status == SUBMITTED)
+        .order_by(Assessment.period.desc(), Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
 def get_recorded_versions() -> dict[tuple[str, str], str]:
     rows = db.session.execute(
         select(
@@ -209,9 +251,16 @@ def record_version_use(loaded: LoadedQuestionnaire, user: User | None = None) ->
         raise RuntimeError(f"{questionnaire_id}/{version} has changed since it was first used; publish a new version")
 
 
-def start_or_continue_assessment(site: Site, period: str, loaded: LoadedQuestionnaire, user: User) -> Assessment:
+def start_or_continue_assessment(
+    site: Site, period: str, loaded: LoadedQuestionnaire, user: User, carry: CarryOver | None = None
+) -> Assessment:
     """The open assessment for the site and period, or a new one on the given (latest) version. Two people
-    starting the same one at the same moment both end up in the same draft."""
+    starting the same one at the same moment both end up in the same draft.
+
+    With `carry`, a new draft starts with the copied answers and evidence, and each area that receives any
+    is marked as carried over (to be reviewed and saved before the assessment can be submitted). Only the
+    start that creates the draft copies: continuing an open draft (a second click, or a colleague who
+    started it a moment ago) copies nothing."""
     existing = get_open_assessment(site, period)
     if existing is not None:
         return existing
@@ -228,6 +277,7 @@ def start_or_continue_assessment(site: Site, period: str, loaded: LoadedQuestion
             created_at=now,
             updated_at=now,
             created_by_id=user.id,
+            carried_from_id=carry.source.id if carry is not None else None,
         )
         # The predicate as written in the partial unique index (a bound parameter would not match it).
         .on_conflict_do_nothing(index_elements=["site_id", "period"], index_where=text("status = 'draft'"))
@@ -247,9 +297,56 @@ def start_or_continue_assessment(site: Site, period: str, loaded: LoadedQuestion
         assessment_id=new_id,
         after={"period": period, "questionnaire": loaded.definition.id, "version": loaded.definition.version},
     )
+    if carry is not None:
+        _copy_answers(new_id, site, carry, user, now)
     assessment = db.session.get(Assessment, new_id)
     assert assessment is not None
     return assessment
+
+
+def _copy_answers(assessment_id: int, site: Site, carry: CarryOver, user: User, now: datetime) -> None:
+    """The copied answers, their areas marked as carried over, and one audit event saying what was copied
+    from which assessment."""
+    question_ids = sorted(set(carry.choices) | set(carry.evidence))
+    for question_id in question_ids:
+        db.session.add(
+            Answer(
+                assessment_id=assessment_id,
+                question_id=question_id,
+                choice=carry.choices.get(question_id),
+                evidence=carry.evidence.get(question_id),
+                updated_by_id=user.id,
+                updated_at=now,
+            )
+        )
+    for domain_id in carry.domain_ids:
+        db.session.add(
+            AssessmentSection(
+                assessment_id=assessment_id,
+                domain_id=domain_id,
+                version=1,
+                saved_at=now,
+                saved_by_id=user.id,
+                carried_over=True,
+            )
+        )
+    record(
+        user,
+        "answers-carried-over",
+        "assessment",
+        assessment_id,
+        site_id=site.id,
+        assessment_id=assessment_id,
+        after={
+            "from_assessment": carry.source.id,
+            "from_period": carry.source.period,
+            "from_version": f"{carry.source.questionnaire_id}/{carry.source.questionnaire_version}",
+            "questions": question_ids,
+            "domains": list(carry.domain_ids),
+            "not_carried_over": list(carry.left_out),
+        },
+    )
+    db.session.flush()
 
 
 def _lock_draft(assessment_id: int) -> bool:
@@ -290,12 +387,17 @@ def save_answers(
     *,
     domain_id: str | None = None,
     expected_version: int | None = None,
+    reviewed: bool = True,
 ) -> int:
     """Store what was given for each question; a question not in `choices` or `evidence` keeps its value.
 
     With `domain_id` and `expected_version` (the area's version when its page was opened), the save is
     refused with SectionConflict when someone else has saved different answers for the area since. Returns
-    the area's version after the save (0 without a domain). Raises AssessmentLocked once submitted."""
+    the area's version after the save (0 without a domain). Raises AssessmentLocked once submitted.
+
+    A save of an area that is marked as carried over (answers copied from an earlier assessment) is its
+    review: with `reviewed` (the page was saved without errors) the mark is cleared, even when nothing
+    changed, and the clearing is an audit event of its own."""
     if not _lock_draft(assessment.id):
         raise AssessmentLocked(assessment.id)
     question_ids = sorted(set(choices) | set(evidence))
@@ -311,9 +413,21 @@ def save_answers(
             choices={qid: answer.choice for qid, answer in current.items()},
             evidence={qid: answer.evidence or "" for qid, answer in current.items()},
         )
+    now = utcnow()
+    if reviewed and section is not None and section.carried_over:
+        section.carried_over = False
+        record(
+            user,
+            "carried-over-reviewed",
+            "assessment",
+            assessment.id,
+            site_id=assessment.site_id,
+            assessment_id=assessment.id,
+            after={"domain": domain_id, "answers_changed": sorted(changes)},
+        )
+        db.session.flush()
     if not changes:
         return version
-    now = utcnow()
     for question_id in question_ids:
         if question_id not in changes:
             continue
@@ -372,9 +486,14 @@ def _changes(
 def submit_assessment(assessment: Assessment, user: User, score: Callable[[dict[str, str | None]], Result]) -> Result:
     """Make the assessment final and store its scores, in one transaction. `score` gets the answers as they
     are once the assessment is locked (so a save that landed a moment earlier is counted) and may raise to
-    refuse, for example when an answer is missing. Raises AssessmentLocked when it was already submitted."""
+    refuse, for example when an answer is missing. Raises AssessmentLocked when it was already submitted,
+    and CarriedOverUnreviewed while any area still holds copied answers nobody has reviewed (checked after
+    taking the lock, so a review a moment ago counts and nothing unreviewed can slip through)."""
     if not _lock_draft(assessment.id):
         raise AssessmentLocked(assessment.id)
+    unreviewed = get_carried_over_domains(assessment.id)
+    if unreviewed:
+        raise CarriedOverUnreviewed(unreviewed)
     answers = {qid: answer.choice for qid, answer in _current_answers(assessment.id).items()}
     result = score(answers)
     now = utcnow()

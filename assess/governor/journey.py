@@ -16,11 +16,12 @@ from assess.auth.decorators import governor_required
 from assess.auth.loaders import assessment_required, site_required
 from assess.data import assessments as assessment_data
 from assess.governor.blueprint import bp
-from assess.governor.forms import StartAssessmentForm, SubmitAssessmentForm
+from assess.governor.forms import COPY, StartAssessmentForm, SubmitAssessmentForm
 from assess.questionnaire.forms import answer_label, build_domain_form, choice_field_name, evidence_field_name
-from assess.questionnaire.progress import COMPLETED, next_incomplete, progress
+from assess.questionnaire.progress import COMPLETED, DomainProgress, next_incomplete, progress
 from assess.scoring import Result, score_assessment
-from assess.services.questionnaires import definition_for, latest
+from assess.services import carry_over
+from assess.services.questionnaires import definition_for
 
 if TYPE_CHECKING:
     from assess.models import Assessment, Site
@@ -35,15 +36,42 @@ def _questionnaire(assessment: Assessment) -> Questionnaire:
     return definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
 
 
+def _next_period_opens(period: str) -> tuple[str, date]:
+    """The financial year after `period`, and the day it starts (periods are April to March)."""
+    start = int(period[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}", date(start, 4, 1)
+
+
 @bp.route("/sites/<string:site_code>/start", methods=["GET", "POST"])
 @governor_required
 @site_required
 def start(site: Site) -> str | Response:
     choices = periods.selectable_periods(date.today())
-    form = StartAssessmentForm()
-    form.period.choices = [SelectChoice(period, period) for period in choices]
     existing = {period: assessment_data.get_open_assessment(site, period) for period in choices}
     submitted = {period: assessment_data.get_submitted_assessment(site, period) for period in choices}
+    if all(submitted[period] is not None and existing[period] is None for period in choices):
+        # Nothing left to start or continue: say so, and what to do, rather than offer a form that can only fail.
+        next_period, opens = _next_period_opens(choices[0])
+        return render_template(
+            "governor/start.html",
+            site=site,
+            form=None,
+            choices=choices,
+            submitted=submitted,
+            next_period=next_period,
+            opens=opens,
+        )
+    # What a new draft for each year not yet started would start from (a year with a draft continues it).
+    sources = {
+        period: carry_over.source_for(site, period)
+        for period in choices
+        if existing[period] is None and submitted[period] is None
+    }
+    source_periods = sorted({source.period for source in sources.values() if source is not None}, reverse=True)
+    form = StartAssessmentForm()
+    form.period.choices = [SelectChoice(period, period) for period in choices]
+    if request.method == "GET":
+        form.start_from.data = COPY
     if form.validate_on_submit():
         period = form.period.data or ""
         if submitted[period] is not None and existing[period] is None:
@@ -51,10 +79,18 @@ def start(site: Site) -> str | Response:
                 f"The assessment for {period} has already been submitted. You can view its results from your sites page"
             ]
         else:
-            assessment = assessment_data.start_or_continue_assessment(site, period, latest(), current_user)
+            copy = bool(source_periods) and form.start_from.data == COPY
+            assessment = carry_over.start_assessment(site, period, current_user, copy=copy)
             return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     return render_template(
-        "governor/start.html", site=site, form=form, choices=choices, existing=existing, submitted=submitted
+        "governor/start.html",
+        site=site,
+        form=form,
+        choices=choices,
+        existing=existing,
+        submitted=submitted,
+        sources=sources,
+        source_periods=source_periods,
     )
 
 
@@ -65,10 +101,17 @@ def task_list(assessment: Assessment) -> str | Response:
     if assessment.is_submitted:
         return redirect(url_for("governor.results", assessment_id=assessment.id))
     questionnaire = _questionnaire(assessment)
-    items = progress(questionnaire, assessment.answer_map())
+    carried = carry_over.carry_summary(assessment)
+    items = progress(questionnaire, assessment.answer_map(), carried.unreviewed)
     completed = sum(1 for item in items if item.status == COMPLETED)
     return render_template(
-        "governor/task_list.html", assessment=assessment, questionnaire=questionnaire, items=items, completed=completed
+        "governor/task_list.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        items=items,
+        completed=completed,
+        carried=carried,
+        to_review=[item for item in items if item.carried_over],
     )
 
 
@@ -96,6 +139,7 @@ def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str
     return_to_check = request.args.get("return") == "check"
     conflict: assessment_data.SectionConflict | None = None
     version = assessment_data.get_section_versions(assessment.id).get(domain_id, 0)
+    carried = carry_over.carry_summary(assessment)
     moving_on = True
 
     if request.method == "GET":
@@ -120,6 +164,8 @@ def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str
                 current_user,
                 domain_id=domain_id,
                 expected_version=_posted_version(),
+                # Saving the page without errors is the review of answers carried over from last year.
+                reviewed=not form.errors,
             )
         except assessment_data.AssessmentLocked:
             flash("This assessment was submitted while you were working on it, so your changes were not saved.")
@@ -139,6 +185,8 @@ def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str
             version=version,
             conflict=conflict,
             answer_label=answer_label,
+            carried_over=domain_id in carried.unreviewed,
+            carried=carried,
         )
         # A conflict saved nothing: 409, and the unit of work rolls back (nothing to keep).
         return (page, 409) if conflict is not None else page
@@ -150,10 +198,21 @@ def domain(assessment: Assessment, domain_id: str) -> str | Response | tuple[str
         return redirect(url_for("governor.sites"))
     if return_to_check:
         return redirect(url_for("governor.check", assessment_id=assessment.id))
-    following = next_incomplete(questionnaire, assessment.answer_map(), after=section.id)
+    following = next_incomplete(
+        questionnaire,
+        assessment.answer_map(),
+        after=section.id,
+        carried_over=assessment_data.get_carried_over_domains(assessment.id),
+    )
     if following is None:
         return redirect(url_for("governor.check", assessment_id=assessment.id))
     return redirect(url_for("governor.domain", assessment_id=assessment.id, domain_id=following.id))
+
+
+def _review_message(items: list[DomainProgress], source_period: str | None) -> str:
+    titles = ", ".join(f"‘{item.domain.title}’" for item in items)
+    since = f" from {source_period}" if source_period else ""
+    return f"Check and save the answers carried over{since} before you submit. Still to review: {titles}"
 
 
 @bp.route("/assessments/<int:assessment_id>/check", methods=["GET", "POST"])
@@ -163,15 +222,17 @@ def check(assessment: Assessment) -> str | Response | tuple[str, int]:
     if assessment.is_submitted:
         return redirect(url_for("governor.results", assessment_id=assessment.id))
     questionnaire = _questionnaire(assessment)
-    items = progress(questionnaire, assessment.answer_map())
-    incomplete = [item for item in items if item.status != COMPLETED]
+    carried = carry_over.carry_summary(assessment)
+    items = progress(questionnaire, assessment.answer_map(), carried.unreviewed)
+    incomplete = [item for item in items if not item.is_answered]
+    to_review = [item for item in items if item.carried_over]
     form = SubmitAssessmentForm()
     status = 200
-    if request.method == "POST" and not incomplete and form.validate_on_submit():
+    if request.method == "POST" and not incomplete and not to_review and form.validate_on_submit():
 
         def score(answers: dict[str, str | None]) -> Result:
             # The answers as they are once the assessment is locked: a save a moment ago is counted.
-            if any(item.status != COMPLETED for item in progress(questionnaire, answers)):
+            if any(not item.is_answered for item in progress(questionnaire, answers)):
                 raise Incomplete
             return score_assessment(questionnaire, answers)
 
@@ -179,23 +240,35 @@ def check(assessment: Assessment) -> str | Response | tuple[str, int]:
             assessment_data.submit_assessment(assessment, current_user, score)
         except assessment_data.AssessmentLocked:
             pass  # submitted a moment ago (a second click, or a colleague): its confirmation is the answer
-        except Incomplete:
-            status = 409  # a colleague cleared an answer meanwhile: nothing was submitted (rolled back)
+        except (Incomplete, assessment_data.CarriedOverUnreviewed):
+            # A colleague cleared an answer, or started over an area, meanwhile: nothing was submitted
+            # (rolled back), and the page shows what is left to do now.
+            status = 409
             assessment_data.reload_answers(assessment)
-            items = progress(questionnaire, assessment.answer_map())
-            incomplete = [item for item in items if item.status != COMPLETED]
+            carried = carry_over.carry_summary(assessment)
+            items = progress(questionnaire, assessment.answer_map(), carried.unreviewed)
+            incomplete = [item for item in items if not item.is_answered]
+            to_review = [item for item in items if item.carried_over]
         if status == 200:
             return redirect(url_for("governor.confirmation", assessment_id=assessment.id))
-    if request.method == "POST" and incomplete:
-        form.declaration.errors = [
-            "Answer every question before you submit. Sections still to finish are listed at the top of this page"
-        ]
+    if request.method == "POST":
+        messages = []
+        if incomplete:
+            messages.append(
+                "Answer every question before you submit. Sections still to finish are listed at the top of this page"
+            )
+        if to_review:
+            messages.append(_review_message(to_review, carried.source_period))
+        if messages:
+            form.declaration.errors = messages
     page = render_template(
         "governor/check.html",
         assessment=assessment,
         questionnaire=questionnaire,
         items=items,
         incomplete=incomplete,
+        to_review=to_review,
+        carried=carried,
         form=form,
         answers=assessment.answer_map(),
         evidence=assessment.evidence_map(),
