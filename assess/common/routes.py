@@ -43,6 +43,26 @@ def benchmark_rules() -> str:
     return render_template("help/benchmarks.html", min_size=current_app.config["MIN_PEER_GROUP"])
 
 
+@bp.route("/help")
+@public
+def help_page() -> str:
+    """How to use the service: completing an assessment, what is saved when, benchmarks, targets, carried-over
+    answers and who to contact. Linked from every page's footer, and open to people who are not signed in."""
+    return render_template("help/index.html", min_size=current_app.config["MIN_PEER_GROUP"])
+
+
+@bp.route("/accessibility")
+@public
+def accessibility_statement() -> str:
+    return render_template("common/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy_notice() -> str:
+    return render_template("common/privacy.html")
+
+
 @bp.route("/healthz")
 @public
 def healthz() -> tuple[Response, int]:

@@ -26,7 +26,7 @@ from assess.data import assessments as assessment_data
 from assess.data.sites import get_sites
 from assess.governor import journey, results_pages
 from assess.governor.blueprint import bp
-from assess.governor.site_queries import open_queries_by_site
+from assess.governor.site_queries import latest_levels_by_site, open_queries_by_site
 from assess.services.area import site_decisions
 from assess.services.results import site_trend
 
@@ -47,6 +47,7 @@ def sites() -> str:
     return render_template(
         "governor/sites.html",
         rows=[(site, by_site[site.id], queries[site.id]) for site in listed],
+        latest_levels=latest_levels_by_site(site.id for site in listed),
         decisions=decisions,
         awaiting=sum(item.awaiting for item in queries.values()),
         overdue=sum(item.overdue for item in queries.values()),
