@@ -14,9 +14,8 @@ from assess.common.downloads import csv_download
 from assess.governor.blueprint import bp
 from assess.governor.results_csv import results_csv as results_csv_text
 from assess.questionnaire.forms import answer_label
-from assess.scoring import score_assessment
+from assess.scoring import gap_to_peers_text, gap_to_target_text
 from assess.services.queries import assessment_queries
-from assess.services.questionnaires import definition_for
 from assess.services.results import assessment_results
 from assess.services.validation import validation_view
 
@@ -52,6 +51,8 @@ def results(assessment: Assessment) -> str | Response:
         benchmarks=view.benchmarks,
         chosen=chosen,
         charts=view.charts(chosen) if chosen else [],
+        gap_to_target_text=gap_to_target_text,
+        gap_to_peers_text=gap_to_peers_text,
     )
 
 
@@ -73,10 +74,13 @@ def results_csv(assessment: Assessment) -> Response:
     """Each area's self-assessed score and level beside the inspector's decision, validated level and reason."""
     if not assessment.is_submitted:  # no results yet: back to the assessment, as the results page does
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
-    questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
-    result = score_assessment(questionnaire, assessment.answer_map())
-    validation = validation_view(assessment, questionnaire, result, internal=False)
-    return csv_download(results_csv_text(result, validation), f"{assessment.site.code}-{assessment.period}-results.csv")
+    view = assessment_results(assessment)
+    validation = validation_view(assessment, view.questionnaire, view.result, internal=False)
+    # The peer median of the group chosen on the page (?group=), else the first shown, as the page does.
+    chosen = view.group(request.args.get("group", "").strip() or None)
+    return csv_download(
+        results_csv_text(view, validation, chosen), f"{assessment.site.code}-{assessment.period}-results.csv"
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>/benchmarks/<string:group_id>/<string:chart_id>.csv")
@@ -90,3 +94,6 @@ def benchmark_csv(assessment: Assessment, group_id: str, chart_id: str) -> Respo
         abort(404)
     filename = f"{assessment.site.code}-{assessment.period}-{group_id}-{chart_id}.csv"
     return csv_download(chart.table.csv(), filename)
+
+
+from assess.governor import targets  # noqa: E402,F401 (registers the targets page's routes)

@@ -21,6 +21,8 @@ from assess.scoring.change import Change as Change
 from assess.scoring.change import ChangeSinceLastYear as ChangeSinceLastYear
 from assess.scoring.change import PreviousResult as PreviousResult
 from assess.scoring.change import change_since as change_since
+from assess.scoring.change import gap_to_peers_text as gap_to_peers_text
+from assess.scoring.change import gap_to_target_text as gap_to_target_text
 
 
 @dataclass(frozen=True)

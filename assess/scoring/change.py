@@ -151,3 +151,27 @@ def change_since(
         comparable=mapping.complete,
     )
     return ChangeSinceLastYear(previous.period, previous.version, overall_row, rows)
+
+
+def _levels(count: int) -> str:
+    return f"{count} level{'' if count == 1 else 's'}"
+
+
+def gap_to_target_text(gap: int | None) -> str:
+    """Own level minus the target, in words: "2 levels below the target", "Target reached", "1 level above
+    the target"; "No target" for None."""
+    if gap is None:
+        return "No target"
+    if gap == 0:
+        return "Target reached"
+    return f"{_levels(abs(gap))} {'below' if gap < 0 else 'above'} the target"
+
+
+def gap_to_peers_text(gap: int | None) -> str:
+    """Own level minus the peer median level, in words: "1 level below the peer median", "At the peer median";
+    "Not shown" for None (no peer figures for this area)."""
+    if gap is None:
+        return "Not shown"
+    if gap == 0:
+        return "At the peer median"
+    return f"{_levels(abs(gap))} {'below' if gap < 0 else 'above'} the peer median"

@@ -65,3 +65,117 @@ def test_the_first_year_has_no_earlier_year_and_targets_give_the_gap(make):
     assert view.gap_to_target(second) == 0
     assert view.gap_to_target(definition.domains[2].id) is None
     assert view.gap_to_peers(None, first) is None  # no peer group shown
+
+
+# -- the results page and the CSV ----------------------------------------------------------------------------
+
+
+def _peers(make, count: int, period: str, choice: str) -> None:
+    """`count` other prisons (same kind, so in the national group) that submitted in the period."""
+    owner = make.user("governor", sites=(), email=f"peers-{period}@example.org")
+    for number in range(count):
+        peer = make.site(code=f"P{period[:4]}-{number}", name=f"HMP Peer {period} {number}", region="South West")
+        make.submitted(peer, owner, period, choice=choice)
+
+
+def _two_years_with_targets(make, client_as):
+    """HMP Change: 2024-25 with the first area at 1 and the second at 3, 2025-26 with them at 3 and 2 (the rest at
+    2 both years); targets 4 on the first area and 2 on the second; six peers at 3 in 2025-26."""
+    site = make.site(code="CHG-3", name="HMP Change")
+    governor = make.user("governor", sites=(site,), email="change@example.org")
+    definition = make.questionnaire().definition
+    first, second = (domain.id for domain in definition.domains[:2])
+    _submit(make, site, governor, "2024-25", _answers(make, {first: "1", second: "3"}))
+    this_year = _submit(make, site, governor, "2025-26", _answers(make, {first: "3", second: "2"}))
+    save_targets(site, definition.id, {first: 4, second: 2}, {}, governor, assessment_id=this_year.id)
+    db.session.commit()
+    _peers(make, 6, "2025-26", "3")
+    return client_as(governor), this_year, definition
+
+
+def test_the_results_page_shows_the_change_the_target_and_both_gaps_per_area(make, client_as):
+    from tests.integration.helpers import main, page, text_of
+
+    client, assessment, definition = _two_years_with_targets(make, client_as)
+    soup = page(client.get(f"/assessments/{assessment.id}/results"))
+    table = main(soup).find(id="change-table")
+    assert text_of(table.caption) == "Change since 2024-25, targets and the gap to them"
+    headers = [text_of(cell) for cell in table.select("thead th")]
+    assert headers == [
+        "Area",
+        "Level in 2025-26",
+        "Level in 2024-25",
+        "Change",
+        "Target",
+        "Gap to target",
+        "Gap to the peer median",
+    ]
+    rows = {
+        text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")
+    }
+    names = {level.value: level.name for level in definition.levels}
+    first, second, third = definition.domains[:3]
+    assert rows[first.title] == [
+        f"3 – {names[3]}",
+        f"1 – {names[1]}",
+        "Up 2 levels",
+        f"4 – {names[4]}",
+        "1 level below the target",
+        "At the peer median",  # the six peers are all at 3
+    ]
+    assert rows[second.title] == [
+        f"2 – {names[2]}",
+        f"3 – {names[3]}",
+        "Down 1 level",
+        f"2 – {names[2]}",
+        "Target reached",
+        "1 level below the peer median",
+    ]
+    assert rows[third.title][2:5] == ["No change", "No target", ""]
+    assert rows["Overall"][2] in {"No change", "Up 1 level", "Down 1 level"}
+    assert list(rows)[0] == "Overall"
+
+
+def test_the_results_csv_has_the_change_target_and_gaps_as_numbers(make, client_as):
+    import csv
+    import io
+
+    client, assessment, definition = _two_years_with_targets(make, client_as)
+    response = client.get(f"/assessments/{assessment.id}/results.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    header = rows[0]
+    assert header[7:] == [
+        "Previous year",
+        "Previous level",
+        "Change in levels",
+        "Change",
+        "Target level",
+        "Gap to target (levels)",
+        "Target",
+        "Peer group",
+        "Peer median level",
+        "Gap to peer median (levels)",
+    ]
+    by_area = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    first, second, third = definition.domains[:3]
+    one = by_area[first.title]
+    assert (one["Previous year"], one["Previous level"], one["Change in levels"], one["Change"]) == (
+        "2024-25",
+        "1",
+        "2",
+        "Up 2 levels",
+    )
+    assert (one["Target level"], one["Gap to target (levels)"], one["Peer median level"]) == ("4", "-1", "3")
+    assert one["Gap to peer median (levels)"] == "0" and one["Peer group"]
+    two = by_area[second.title]
+    assert (two["Change in levels"], two["Gap to target (levels)"], two["Gap to peer median (levels)"]) == (
+        "-1",
+        "0",
+        "-1",
+    )
+    three = by_area[third.title]
+    assert (three["Target level"], three["Gap to target (levels)"], three["Target"]) == ("", "", "No target")
+    overall = by_area["Overall"]
+    assert overall["Previous year"] == "2024-25" and int(overall["Previous level"]) >= 0
+    assert rows[-1][0] == "Overall" and len(rows) == 1 + len(definition.domains) + 1
