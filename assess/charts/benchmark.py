@@ -141,7 +141,7 @@ def _own_series(
     targets: Mapping[str, int] | None,
 ) -> list[Series]:
     """The subject's scores, then `extra_series`, then its target levels (when given)."""
-    target = [] if targets is None else [target_series(targets, _level_names(questionnaire))]
+    target = [target_series(targets, _level_names(questionnaire))] if targets else []
     return [subject_series(benchmark, subject), *extra_series, *target]
 
 
@@ -319,7 +319,7 @@ def radar_chart(
         },
     }
     figure = go.Figure(data=traces, layout=layout)
-    return Chart("radar", title, figure, table, description)
+    return Chart("radar", title, figure, table, description, narrow="table")
 
 
 # -- 2. Range (quartiles) ----------------------------------------------------------------------------------
@@ -437,7 +437,7 @@ def range_chart(
     layout["yaxis"] = category_axis(labels, reversed_=True)
     layout["barmode"] = "overlay"
     figure = go.Figure(data=[quartiles, *points], layout=layout)
-    return Chart("range", title, figure, table, description)
+    return Chart("range", title, figure, table, description, narrow="table")
 
 
 # -- 3. Level distribution -------------------------------------------------------------------------------
@@ -515,7 +515,7 @@ def _level_rows(
         cells = [str(summary.levels.get(value, 0)) for value in values] + [str(summary.peers)]
         if own:
             cells.append("No score" if summary.site_level is None else str(summary.site_level))
-        if targets is not None:
+        if targets:
             target = targets.get(key)
             cells.append("No target" if target is None else str(target))
         rows.append(Row(label, tuple(cells)))
@@ -540,7 +540,7 @@ def level_distribution_chart(
     entries: list[tuple[str, Summary | None, str]] = [(OVERALL_LABEL, benchmark.overall, OVERALL)]
     entries += [(domain.title, summary, domain.id) for domain, summary in _areas(questionnaire, benchmark)]
     own_header = f"Level of {subject}" if subject else None
-    extra_headers = ((own_header,) if own_header else ()) + ((TARGET_LEVEL,) if targets is not None else ())
+    extra_headers = ((own_header,) if own_header else ()) + ((TARGET_LEVEL,) if targets else ())
     shown, rows = _level_rows(benchmark, entries, values, own=bool(own_header), targets=targets)
     table = Table(
         caption=_caption(title, benchmark),
@@ -621,7 +621,7 @@ def level_distribution_chart(
     if shapes:
         layout["shapes"] = shapes
     figure = go.Figure(data=traces, layout=layout)
-    return Chart("levels", title, figure, table, description)
+    return Chart("levels", title, figure, table, description, narrow="table")
 
 
 # -- All of them --------------------------------------------------------------------------------------------
@@ -641,8 +641,8 @@ def benchmark_charts(
     """The charts for one shown peer group, in page order: range, radar (only when at least 3 areas have
     figures) and level distribution. Ids are unique among them: 'range', 'radar', 'levels'. `subject` and
     `extra_series`: as radar_chart and range_chart. `targets`: the subject's target level by domain id, a
-    'Target level' series on the range chart and the radar and a 'Target level' column in every table (None:
-    no target column at all; an empty mapping: the column says 'No target'). `wrap_at`: as range_chart (the
+    'Target level' series on the range chart and the radar and a 'Target level' column in every table ('No
+    target' in an area without one; with no targets at all, None or empty, neither). `wrap_at`: as range_chart (the
     PDF report wraps area titles less, PRINT_WRAP_AT, so that its tall charts print larger)."""
     charts = [
         range_chart(

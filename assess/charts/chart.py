@@ -9,6 +9,8 @@ import plotly.io as pio
 
 from .table import Table
 
+MIN_CHART_WIDTH = 640  # CSS pixels: the width the layouts are designed for (a GOV.UK two-thirds column)
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -17,6 +19,11 @@ class Chart:
     figure: go.Figure
     table: Table
     description: str  # one plain-English sentence: the text alternative for the figure
+    # How the page shows it on a narrow screen (under 641 CSS pixels, WCAG 1.4.10 Reflow at 320): "fit" draws
+    # it at the screen's width (charts that stay readable there); "table" gives way to its table, with a
+    # "Show the chart" button that draws it at MIN_CHART_WIDTH in a region that scrolls sideways on its own
+    # (charts whose area titles and panels need more room than a phone has).
+    narrow: str = "fit"
 
     @property
     def has_figures(self) -> bool:

@@ -40,7 +40,15 @@ YEAR = "Year"
 YEAR_AXIS_TITLE = "Year (April to March)"
 HOVER = "%{hovertext}<extra></extra>"
 PANEL_COLUMNS = 3
-PANEL_TITLE_WRAP = 22
+# Characters a line of a panel's title: at the narrowest the chart is drawn (MIN_CHART_WIDTH, 640 pixels) a
+# panel is about 150 pixels wide, as wide as about 20 characters at 14 pixels, so titles never meet.
+PANEL_TITLE_WRAP = 20
+PANEL_TITLE_SIZE = 14
+PANEL_TITLE_LINE = 18  # pixels a line of a panel's title takes
+PANEL_HEIGHT = 200
+PANEL_TICK_ROOM = 34  # pixels under a panel for its year labels (never turned: see year_axis)
+YEAR_LABELS = 6  # at most this many years labelled on the overall trend's axis
+PANEL_YEAR_LABELS = 2  # and on each small chart's (the first and the latest year): every year is in the table
 
 Score = Decimal | Fraction
 
@@ -95,6 +103,34 @@ def _in_each(points: list[TrendPoint]) -> str:
     """'1.8 in 2024-25, no score in 2025-26 and 2.7 in 2026-27'."""
     texts = [f"{score_text(point.overall, missing='no score')} in {point.period}" for point in points]
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def year_ticks(periods: Sequence[str], most: int) -> list[str]:
+    """The years to label on an axis of `periods`: all of them when there are at most `most`, otherwise the
+    first, the latest and evenly spaced ones between, at most `most` in all (the rest still have their points,
+    hover text and table rows)."""
+    if len(periods) <= most:
+        return list(periods)
+    if most <= 2:
+        return [periods[0], periods[-1]]
+    step = math.ceil((len(periods) - 1) / (most - 1))
+    chosen = list(range(0, len(periods) - 1, step))
+    if len(periods) - 1 - chosen[-1] <= step / 2 and len(chosen) > 1:
+        chosen.pop()  # too close to the latest year, which is always labelled
+    return [periods[index] for index in [*chosen, len(periods) - 1]]
+
+
+def year_axis(periods: Sequence[str], most: int, title: str | None = None) -> dict[str, Any]:
+    """A category axis of years whose labels are level (never turned, so they keep to their own row and do
+    not reach the next row of small charts or its titles) and at most `most` of them (so they never meet)."""
+    categories = [escape(period) for period in periods]
+    axis = category_axis(categories, title=title)
+    labelled = [escape(period) for period in year_ticks(periods, most)]
+    # Pushed down a little, so that the first year clears the score axis's lowest number beside it.
+    axis.update(
+        {"tickmode": "array", "tickvals": labelled, "ticktext": labelled, "tickangle": 0, "ticklabelstandoff": 8}
+    )
+    return axis
 
 
 # -- Overall --------------------------------------------------------------------------------------------
@@ -164,10 +200,10 @@ def trend_chart(
     longest = max(len(level.name) for level in questionnaire.levels)
     legend = [item.name for item in series] if extra_series else []
     layout = base_layout(title, description, plot_height=320, legend=legend, left=min(320, 40 + 8 * longest))
-    layout["xaxis"] = category_axis([escape(period) for period in periods], title=YEAR_AXIS_TITLE)
+    layout["xaxis"] = year_axis(periods, YEAR_LABELS, title=YEAR_AXIS_TITLE)
     layout["yaxis"] = y_axis
     figure = go.Figure(data=lines, layout=layout)
-    return Chart("trend", title, figure, table, description)
+    return Chart("trend", title, figure, table, description, narrow="table")
 
 
 # -- Areas, as small multiples ----------------------------------------------------------------------------
@@ -198,37 +234,40 @@ def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint
 
     columns = min(PANEL_COLUMNS, len(domains))
     panel_rows = math.ceil(len(domains) / columns)
-    panel_height, gap = 200, 110  # pixels: each panel, and the space for the next row's title and ticks
-    plot_height = panel_rows * panel_height + (panel_rows - 1) * gap
+    titles = [wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains]
+    lines = [title_.count("<br>") + 1 for title_ in titles]
+    # Between two rows of panels: the upper row's year labels, then the lower row's titles (as many lines as
+    # the longest of them), then a little space, so that they never overlap at any width.
+    later_rows = [max(lines[row * columns : (row + 1) * columns]) for row in range(1, panel_rows)]
+    gap = PANEL_TICK_ROOM + PANEL_TITLE_LINE * max(later_rows, default=1) + 12
+    plot_height = panel_rows * PANEL_HEIGHT + (panel_rows - 1) * gap
     figure = make_subplots(
         rows=panel_rows,
         cols=columns,
         specs=[
             [{} if row * columns + col < len(domains) else None for col in range(columns)] for row in range(panel_rows)
         ],
-        subplot_titles=[wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains],
+        subplot_titles=titles,
         horizontal_spacing=0.08,
         vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0,
     )
-    categories = [escape(period) for period in periods]
     for index, item in enumerate(series):
         figure.add_trace(_line(item, periods, width=2, size=8), row=index // columns + 1, col=index % columns + 1)
 
     description = _domain_description(questionnaire, points, subject)
-    first_row = [wrap(domain.title, PANEL_TITLE_WRAP) for domain in domains[:columns]]
     layout: dict[str, Any] = base_layout(
-        title, description, plot_height=plot_height, extra_top=8 + 18 * max(t.count("<br>") + 1 for t in first_row)
+        title, description, plot_height=plot_height, extra_top=8 + PANEL_TITLE_LINE * max(lines[:columns])
     )
     figure.update_layout(layout)
     for index in range(len(domains)):
         suffix = "" if index == 0 else str(index + 1)
         y_axis = score_axis(low, high, title="Score" if index % columns == 0 else "")
         figure.update_layout(
-            {f"xaxis{suffix}": category_axis(categories), f"yaxis{suffix}": y_axis},
+            {f"xaxis{suffix}": year_axis(periods, PANEL_YEAR_LABELS), f"yaxis{suffix}": y_axis},
         )
     for annotation in figure.layout.annotations:
-        annotation.font = {"family": layout["font"]["family"], "size": 14, "color": TEXT_COLOUR}
-    return Chart("domain-trend", title, figure, table, description)
+        annotation.font = {"family": layout["font"]["family"], "size": PANEL_TITLE_SIZE, "color": TEXT_COLOUR}
+    return Chart("domain-trend", title, figure, table, description, narrow="table")
 
 
 def _domain_description(questionnaire: Questionnaire, points: list[TrendPoint], subject: str) -> str:

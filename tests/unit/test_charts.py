@@ -924,10 +924,13 @@ def test_targets_are_a_series_with_their_own_marker_legend_entry_and_column(mini
     assert radar.figure.data[1].marker.symbol == "star"
     assert [row.values[1] for row in radar.table.rows] == ["3", "No target", "No target"]
 
-    # Without targets nothing changes: no series, no column.
-    plain = benchmark_charts(mini, group, subject=SUBJECT)
-    assert TARGET_LEVEL not in plain[0].table.headers and TARGET_LEVEL not in plain[-1].table.headers
-    assert TARGET_LEVEL not in [trace.name for chart in plain for trace in chart.figure.data]
+    # Without targets (none given, or none set) nothing changes: no series, no legend entry, no column.
+    for plain in (
+        benchmark_charts(mini, group, subject=SUBJECT),
+        benchmark_charts(mini, group, subject=SUBJECT, targets={}),
+    ):
+        assert TARGET_LEVEL not in plain[0].table.headers and TARGET_LEVEL not in plain[-1].table.headers
+        assert TARGET_LEVEL not in [trace.name for chart in plain for trace in chart.figure.data]
 
 
 def test_tables_and_csv_say_which_year_the_peers_figures_come_from(mini: Questionnaire) -> None:
@@ -987,3 +990,55 @@ def test_the_level_distribution_outlines_the_subjects_level_in_each_row(mini: Qu
     shape = level_distribution_chart(mini, benchmark({"alpha": lonely}, suppressed={}), subject=SUBJECT)
     line = shape.figure.layout.shapes[1]
     assert line.type == "line" and line.x0 == line.x1 == 3
+
+
+@pytest.mark.parametrize(
+    ("count", "most", "expected"),
+    [
+        (2, 2, [0, 1]),
+        (3, 2, [0, 2]),
+        (10, 2, [0, 9]),
+        (6, 6, [0, 1, 2, 3, 4, 5]),
+        (10, 6, [0, 2, 4, 6, 9]),  # 8 would sit beside 9
+        (11, 6, [0, 2, 4, 6, 8, 10]),
+        (30, 6, [0, 6, 12, 18, 24, 29]),
+    ],
+)
+def test_year_labels_are_thinned_to_a_few_always_with_the_first_and_latest(
+    count: int, most: int, expected: list[int]
+) -> None:
+    from assess.charts.trend import year_ticks
+
+    periods = [f"{2000 + year}-{(year + 1) % 100:02d}" for year in range(count)]
+    chosen = year_ticks(periods, most)
+    assert chosen == [periods[index] for index in expected]
+    assert len(chosen) <= most and chosen[0] == periods[0] and chosen[-1] == periods[-1]
+
+
+def test_small_multiples_leave_room_for_year_labels_and_the_next_rows_titles(mini: Questionnaire) -> None:
+    from assess.charts.trend import PANEL_TICK_ROOM, PANEL_TITLE_LINE
+
+    many = with_domains(mini, ("c", "Gamma"), ("d", "A long title that wraps onto three lines at twenty"))
+    points = [TrendPoint(f"20{n:02d}-{n + 1:02d}", Fraction(2), {"alpha": Fraction(n, 4)}) for n in range(10, 20)]
+    layout = domain_trend_chart(many, points, subject=SUBJECT).figure.layout
+    titles = [annotation.text for annotation in layout.annotations]
+    assert max(len(line) for title in titles for line in title.split("<br>")) <= 20
+    lower_lines = titles[3].count("<br>") + 1
+    assert lower_lines == 3
+    # The gap between the rows (in the paper's fraction of the plot) holds the upper row's year labels and the
+    # lower row's three-line title.
+    plot_height = layout.height - layout.margin.t - layout.margin.b
+    gap = (layout.yaxis.domain[0] - layout.yaxis4.domain[1]) * plot_height
+    assert gap >= PANEL_TICK_ROOM + PANEL_TITLE_LINE * lower_lines
+    for axis in (layout.xaxis, layout.xaxis4):
+        assert axis.tickangle == 0  # never turned, so never taller than one line
+        assert list(axis.tickvals) == ["2010-11", "2019-20"]
+    assert list(layout.xaxis.categoryarray) == [point.period for point in points]  # every year still plotted
+
+
+def test_results_and_trend_charts_give_way_to_their_tables_on_a_narrow_screen(mini: Questionnaire) -> None:
+    group = benchmark({"alpha": ALPHA, "beta": BETA}, suppressed={})
+    three = with_domains(mini, ("gamma", "Gamma"))
+    charts = [*benchmark_charts(three, group, subject=SUBJECT), *trend_charts(mini, POINTS, subject=SUBJECT)]
+    assert {chart.id for chart in charts} >= {"range", "levels", "trend", "domain-trend"}
+    assert all(chart.narrow == "table" for chart in charts)
