@@ -5,25 +5,30 @@ from __future__ import annotations
 
 import atexit
 import functools
+import re
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 
-from assess.benchmarking import GroupBenchmark
+from assess.benchmarking import OVERALL, GroupBenchmark
 from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint
+from assess.charts import summary as summary_chart
+from assess.charts.style import percentile_words
 from assess.pdf import cache, svg
 from assess.pdf import render as pdf
 from assess.pdf.charturl import chart_url
 from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
-from assess.scoring import DomainResult, Result
+from assess.scoring import Change, ChangeSinceLastYear, DomainResult, Result
 from assess.services.results import ALL_GROUPS, AssessmentResults, assessment_results
 from assess.services.validation import NOT_REVIEWED, ValidationView, validation_view
 
@@ -38,6 +43,11 @@ SHARED_TEMPLATES = tuple(
     for name in ("benchmarks.html", "charts.html", "levels.html")
 )
 DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (config: REPORT_TIME_LIMIT)
+# The charts the report prints for a peer group: the radar is left out, because its numbers (each area's score
+# and the peer median) are the first page's chart and the range chart's table already.
+PRINTED_CHARTS = ("range", "levels")
+SUMMARY_COUNT = 3  # areas listed on the first page as strongest, and as with most to gain
+KIND_PLURALS = {"prison": "prisons", "probation": "probation services"}
 
 
 class ReportUnavailable(RuntimeError):
@@ -52,6 +62,58 @@ class ReportTimedOut(ReportUnavailable):
 class GroupSection:
     benchmark: GroupBenchmark
     charts: list[Chart] = field(default_factory=list)  # built only when the PDF is made (not on a cache hit)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str  # a domain id, or OVERALL
+    title: str
+    score: Any
+    level: int | None
+    change: Change | None
+    median: Any  # the chosen group's median score, None when not shown
+    target: int | None
+    strip: summary_chart.Strip | None = None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def first_sentence(text: str) -> str:
+    """'Name a senior leader as sponsor. Hold an open discussion ...' -> 'Name a senior leader as sponsor.'"""
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+
+
+def _scored(domains: Sequence[DomainResult]) -> list[tuple[DomainResult, Decimal, int]]:
+    return [(item, item.score, item.level) for item in domains if item.score is not None and item.level is not None]
+
+
+def most_to_gain(domains: Sequence[DomainResult], targets: Mapping[str, int]) -> list[DomainResult]:
+    """The areas with most to gain, at most SUMMARY_COUNT: first those furthest below their target level (in
+    levels, then by score); then, if there are fewer, the lowest-scoring areas without a target (never one at
+    the highest score any area has, so that when every area scores the same none is picked). Ties in
+    questionnaire order."""
+    scored = _scored(domains)
+    below = sorted(
+        ((item, score, level) for item, score, level in scored if level < targets.get(item.domain_id, -1)),
+        key=lambda row: (row[2] - targets[row[0].domain_id], row[1]),
+    )
+    top = max((score for _, score, _ in scored), default=None)
+    rest = sorted(
+        (row for row in scored if row[0].domain_id not in targets and row[1] != top),
+        key=lambda row: row[1],
+    )
+    return [item for item, _, _ in below + rest][:SUMMARY_COUNT]
+
+
+def strongest(domains: Sequence[DomainResult], exclude: Sequence[DomainResult] = ()) -> list[DomainResult]:
+    """The highest-scoring areas, at most SUMMARY_COUNT, leaving out those listed with most to gain and any at the
+    lowest score an area has (so that when every area scores the same none is picked). Ties in questionnaire
+    order."""
+    scored = _scored(domains)
+    bottom = min((score for _, score, _ in scored), default=None)
+    left = [row for row in scored if row[0] not in exclude and row[1] != bottom]
+    return [item for item, _, _ in sorted(left, key=lambda row: -row[1])][:SUMMARY_COUNT]
 
 
 @dataclass
@@ -130,17 +192,112 @@ class ReportData:
     def scored(self) -> list[DomainResult]:
         return [item for item in self.result.domains if item.score is not None]
 
-    @property
-    def strongest(self) -> list[DomainResult]:
-        scored = self.scored
-        top = max((item.score for item in scored if item.score is not None), default=None)
-        return [item for item in scored if item.score == top]
+    # -- The first page ---------------------------------------------------------------------------------------
 
     @property
-    def weakest(self) -> list[DomainResult]:
-        scored = self.scored
-        bottom = min((item.score for item in scored if item.score is not None), default=None)
-        return [item for item in scored if item.score == bottom]
+    def kind_plural(self) -> str:
+        return KIND_PLURALS.get(self.assessment.site.kind, "sites")
+
+    @property
+    def chosen(self) -> GroupBenchmark | None:
+        """The peer group whose median the first page and each area's page show: the group whose charts the
+        report holds (the first of them for `group=all`), as the results page shows it first."""
+        return self.groups[0].benchmark if self.groups else None
+
+    @property
+    def change(self) -> ChangeSinceLastYear | None:
+        change = self.results.change
+        return change if change is not None and change.has_previous else None
+
+    def change_for(self, key: str) -> Change | None:
+        """The change since last year for an area (its domain id) or the overall score (OVERALL)."""
+        change = self.change
+        if change is None:
+            return None
+        return change.overall if key == OVERALL else change.domains.get(key)
+
+    @property
+    def targets(self) -> dict[str, int]:
+        return self.results.targets
+
+    def gap_to_target(self, domain_id: str) -> int | None:
+        return self.results.gap_to_target(domain_id)
+
+    def gap_to_peers(self, domain_id: str) -> int | None:
+        return self.results.gap_to_peers(self.chosen, domain_id)
+
+    def peer_median(self, key: str) -> Any:
+        """The chosen group's median score for an area (or OVERALL), None when not shown."""
+        chosen = self.chosen
+        if chosen is None:
+            return None
+        summary = chosen.overall if key == OVERALL else chosen.domains.get(key)
+        return summary.median if summary is not None else None
+
+    def peer_summary(self, domain_id: str) -> Any:
+        chosen = self.chosen
+        return chosen.domains.get(domain_id) if chosen is not None else None
+
+    @property
+    def most_to_gain(self) -> list[DomainResult]:
+        return most_to_gain(self.result.domains, self.targets)
+
+    @property
+    def strongest(self) -> list[DomainResult]:
+        return strongest(self.result.domains, exclude=self.most_to_gain)
+
+    def summary_rows(self) -> list[SummaryRow]:
+        """The overall score, then each area: the first page's table, with the strip drawn on each row."""
+        questionnaire = self.questionnaire
+        low, high = questionnaire.levels[0].value, questionnaire.top_level
+        rows = [
+            SummaryRow(
+                OVERALL,
+                "Overall",
+                self.result.score,
+                self.result.level,
+                self.change_for(OVERALL),
+                self.peer_median(OVERALL),
+                None,
+            )
+        ]
+        rows += [
+            SummaryRow(
+                item.domain_id,
+                item.title,
+                item.score,
+                item.level,
+                self.change_for(item.domain_id),
+                self.peer_median(item.domain_id),
+                self.targets.get(item.domain_id),
+            )
+            for item in self.result.domains
+        ]
+        drawn = summary_chart.strips(
+            [summary_chart.StripRow(row.title, row.score, row.median, row.target) for row in rows],
+            subject=self.assessment.site.name,
+            low=low,
+            high=high,
+        )
+        return [
+            SummaryRow(row.key, row.title, row.score, row.level, row.change, row.median, row.target, strip)
+            for row, strip in zip(rows, drawn, strict=True)
+        ]
+
+    @property
+    def summary_axis(self) -> summary_chart.Strip:
+        return summary_chart.axis(self.questionnaire.levels[0].value, self.questionnaire.top_level)
+
+    @property
+    def summary_legend(self) -> list[tuple[summary_chart.Strip, str]]:
+        return summary_chart.legend(self.assessment.site.name)
+
+    def next_step(self, item: DomainResult) -> str:
+        """The first sentence of the area's next steps from its level (the first page's one line)."""
+        if item.level is None:
+            return ""
+        guide = self.questionnaire.domain(item.domain_id).level_guide(item.level)
+        return first_sentence(guide.next_steps) if guide and guide.next_steps else ""
 
     @property
     def chart_count(self) -> int:
@@ -151,7 +308,8 @@ class ReportData:
         wrapped less, so that the tall charts print larger on the page)."""
         for group in self.groups:
             if not group.charts:
-                group.charts = self.results.charts(group.benchmark, wrap_at=PRINT_WRAP_AT)
+                charts = self.results.charts(group.benchmark, wrap_at=PRINT_WRAP_AT)
+                group.charts = [chart for chart in charts if chart.id in PRINTED_CHARTS]
         if self.trend is None:
             self.trend = self.results.trend()
 
@@ -204,9 +362,21 @@ def benchmark_snapshot(benchmarks: list[GroupBenchmark]) -> list[dict[str, Any]]
                 "overall": item.overall,
                 "domains": item.domains,
                 "suppressed": item.suppressed_domains,
+                "periods": [item.period, item.own_period, list(item.skipped_periods)],
             }
         )
     return snapshot
+
+
+def change_snapshot(change: ChangeSinceLastYear | None) -> Any:
+    if change is None or not change.has_previous:
+        return None
+    rows = [change.overall, *(change.domains[key] for key in sorted(change.domains))]
+    return [
+        change.previous_period,
+        change.previous_version,
+        [[row.key, row.previous_level, str(row.previous_score), row.comparable] for row in rows],
+    ]
 
 
 def validation_fingerprint(view: ValidationView) -> str:
@@ -246,7 +416,14 @@ def cache_key(data: ReportData) -> str:
         "all": data.all_groups,
         "trend": [(point.period, point.overall) for point in data.trend_points],
     }
-    assessment = {**assessment_snapshot(data), "validation": validation_fingerprint(data.validation)}
+    assessment = {
+        **assessment_snapshot(data),
+        "validation": validation_fingerprint(data.validation),
+        # Not part of the submitted assessment, but printed: the site's targets (set at any time) and the change
+        # since its previous submitted year (a later submission for that year changes it).
+        "targets": sorted(data.targets.items()),
+        "change": change_snapshot(data.results.change),
+    }
     return cache.report_key(assessment, benchmarks, template_fingerprint())
 
 
@@ -286,6 +463,7 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         kind=assessment.site.kind,
         evidence=assessment.evidence_map(),
         answer_label=answer_label,
+        percentile_words=percentile_words,
         generated_at=generated_at,
         template_fingerprint=template_fingerprint(),
     )
