@@ -44,7 +44,7 @@ from assess.data import bulk
 from assess.data.areas import get_area_by_code
 from assess.demo.areas import REGIONAL_AREA, missed_return, refresh_areas
 from assess.demo.coverage import seed_current_year
-from assess.demo.seed import DEMO_SITES, EVIDENCE_SNIPPETS
+from assess.demo.seed import DEMO_SITES, evidence_for
 from assess.questionnaire.loader import LoadedQuestionnaire
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import DONT_KNOW, NOT_APPLICABLE, level_for, round_score, score_assessment, score_domain
@@ -322,7 +322,7 @@ def answers_for(
             level = min(max(round(centre + gauss(0, 0.55)), 0), len(question.nearest) - 1)
             choices[question.id] = question.nearest[level]
             if draw() < 0.25:
-                evidence[question.id] = rng.choice(EVIDENCE_SNIPPETS)
+                evidence[question.id] = evidence_for(choices[question.id], rng)
     return choices, evidence
 
 

@@ -149,13 +149,65 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "Chris Lee (demo administrator)", "admin"),
 )
 
-EVIDENCE_SNIPPETS = (
-    "Minutes of the last three council meetings, kept by the head of residence.",
-    "Strategy signed off by the senior leadership team; copy on the shared drive.",
-    "Survey results summarised in the quarterly involvement report.",
-    "Notes from the service user forum, with the actions agreed.",
-    "Budget line in this year's business plan.",
-)
+# Evidence the demo writes beside an answer, written for the level the answer describes, so that what a site says
+# it has matches what it chose: "No one at senior level is responsible" is never backed by "Strategy signed off by
+# the senior leadership team". Each level has the same number of snippets (5), so choosing one draws the same
+# random numbers whatever the level, and the rest of the demo data does not change with the wording. Worded for
+# prisons and probation alike.
+EVIDENCE_BY_LEVEL: dict[int, tuple[str, ...]] = {
+    0: (
+        "Nothing written down yet: the senior team agreed at its last meeting that this is a gap to close.",
+        "No record of this yet. It is on the improvement plan as something to start this year.",
+        "None at present. Decisions are made by staff and are not explained to people who use the service.",
+        "Not in place. The head of involvement is finding out what other sites do before proposing a start.",
+        "No evidence: the last inspection report noted that nothing was in place, and that is still the case.",
+    ),
+    1: (
+        "Notices and the monthly newsletter tell people who use the service what has been decided, and why.",
+        "Information sheets given out at induction explain the service; they do not ask for views.",
+        "Staff briefings to people who use the service explain changes before they happen.",
+        "The governor's or head of service's quarterly letter sets out decisions and the reasons for them.",
+        "Leaflets and posters in reception describe the service and how it works.",
+    ),
+    2: (
+        "Survey results summarised in the quarterly involvement report, with what staff decided as a result.",
+        "Notes of this year's focus groups, and the 'you said, we did' board that reports back on them.",
+        "The consultation on the new appointment times: the questions asked, the replies and the decision.",
+        "Feedback forms analysed by the senior team; the results were published with what changed.",
+        "Minutes of the consultative meetings, where staff heard views and later reported their decisions.",
+    ),
+    3: (
+        "Minutes of the last three council meetings, kept by the head of residence.",
+        "Notes from the service user forum, with the actions agreed.",
+        "Terms of reference of the elected council, and a list of the decisions it influenced this year.",
+        "The forum's action log, showing the proposals its members took forward with staff.",
+        "Election records for the representatives, and their regular reports to the senior team.",
+    ),
+    4: (
+        "Workshop notes from redesigning induction with people who use the service, and the induction that resulted.",
+        "The complaints leaflet designed with the service user design group, with the group's notes of its changes.",
+        "Papers of the joint group that drafted the new involvement strategy with service user members.",
+        "Design group minutes showing members who use the service chose between options with staff.",
+        "The visits policy, written by staff and service user representatives together, with both named as authors.",
+    ),
+    5: (
+        "Strategy signed off jointly by the senior leadership team and the service user council, which co-chairs "
+        "its review.",
+        "Job descriptions and pay records for the peer mentor posts, and the rota the mentors run themselves.",
+        "Governance board minutes: two members with lived experience hold seats and vote on decisions.",
+        "Recruitment records showing a member with lived experience sat on every interview panel this year.",
+        "Budget line in this year's business plan, managed jointly by staff and the service user council.",
+    ),
+}
+
+# Every snippet the demo may write, at any level.
+EVIDENCE_SNIPPETS = tuple(snippet for level in sorted(EVIDENCE_BY_LEVEL) for snippet in EVIDENCE_BY_LEVEL[level])
+
+
+def evidence_for(choice: str, rng: random.Random) -> str:
+    """Evidence consistent with the answer chosen (a level, as the answer stores it)."""
+    level = min(int(choice), max(EVIDENCE_BY_LEVEL))
+    return rng.choice(EVIDENCE_BY_LEVEL[level])
 
 
 def generate_answers(
@@ -180,7 +232,7 @@ def generate_answers(
             level = min(max(level, allowed[0]), min(top, allowed[-1]))
             choices[question.id] = str(min(allowed, key=lambda value: abs(value - level)))
             if rng.random() < 0.4:
-                evidence[question.id] = rng.choice(EVIDENCE_SNIPPETS)
+                evidence[question.id] = evidence_for(choices[question.id], rng)
     return choices, evidence
 
 
