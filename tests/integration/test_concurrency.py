@@ -39,6 +39,7 @@ from tests.integration.helpers import checked_value, text_of, textarea_value
 
 ROUNDS = 50
 SCENARIOS = 6  # tests below that each use a new site per round
+CARRY_ROUNDS = 20  # two starts from last year's answers (each round also submits last year's assessment)
 PERIOD = "2026-27"  # drafts made through the data layer
 KIND = "prison"
 ADA = ("ada.governor@example.org", "Ada Governor")
@@ -151,7 +152,7 @@ class Live:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     with fresh_database(tmp_path_factory.mktemp("concurrency-db"), "concurrency") as url:
         app = build_app(url, WTF_CSRF_ENABLED=True)
-        codes, user_ids = _seed(app, SCENARIOS * ROUNDS)
+        codes, user_ids = _seed(app, SCENARIOS * ROUNDS + CARRY_ROUNDS)
         observed = Observed(app)
         errors = ErrorLog()
         # build_app runs the migrations, whose env.py calls logging.config.fileConfig, which disables every
@@ -373,6 +374,24 @@ class Data:
             db.session.commit()
             return assessment.id
 
+    def submitted(self, site_code: str, period: str, choices: dict[str, str], evidence: dict[str, str]) -> int:
+        """A submitted assessment for the site and period, with these answers (question id -> choice)."""
+        from assess.data.assessments import save_answers, start_or_continue_assessment, submit_assessment
+        from assess.data.sites import get_site_by_code
+        from assess.data.users import get_user_by_email
+        from assess.extensions import db
+        from assess.scoring import score_assessment
+        from assess.services.questionnaires import latest
+
+        with self.live.app.app_context():
+            seeder, site, loaded = get_user_by_email(SEEDER[0]), get_site_by_code(site_code), latest()
+            assert seeder is not None and site is not None
+            assessment = start_or_continue_assessment(site, period, loaded, seeder)
+            save_answers(assessment, choices, evidence, seeder)
+            submit_assessment(assessment, seeder, lambda given: score_assessment(loaded.definition, given))
+            db.session.commit()
+            return assessment.id
+
     def read(self, assessment_id: int) -> Stored:
         from assess.extensions import db
         from assess.models import Answer, Assessment, AssessmentScore, AssessmentSection, AuditEvent
@@ -515,8 +534,8 @@ def label(question: Any, choice: str | None) -> str:
     return answer_label(question, KIND, choice) or "Not answered"
 
 
-def report(name: str, outcomes: Counter[str], overlapping: int) -> None:
-    print(f"\n{name}: {dict(outcomes)}; pairs handled at the same moment by the server: {overlapping}/{ROUNDS}")
+def report(name: str, outcomes: Counter[str], overlapping: int, rounds: int = ROUNDS) -> None:
+    print(f"\n{name}: {dict(outcomes)}; pairs handled at the same moment by the server: {overlapping}/{rounds}")
 
 
 # -- the tests ------------------------------------------------------------------------------------------------
@@ -828,4 +847,54 @@ def test_two_starts_of_the_same_site_and_period_give_one_draft(health: Live, peo
         assert [reply.location for reply in replies] == [f"/assessments/{draft_id}"] * 2
         assert data.count_started(draft_id) == 1
     report("two starts", Counter(one_draft=ROUNDS), overlapping)
+    assert overlapping >= 1, "no pair of requests was handled at the same moment: nothing was tested"
+
+
+def test_two_starts_from_last_years_answers_copy_once(health: Live, people: tuple[Browser, Browser]):
+    """Each round, last year's assessment is submitted, then the same form (a double click) or two people's
+    forms start this year from it at the same moment: one draft, its answers copied once, one copy event."""
+    from assess.periods import previous_period, selectable_periods
+
+    ada, ben = people
+    data = Data(health)
+    definition = data.definition()
+    period = selectable_periods(date.today())[0]
+    question_ids = [question.id for domain in definition.domains for question in domain.questions]
+    overlapping = 0
+    outcomes: Counter[str] = Counter()
+    for number in range(CARRY_ROUNDS):
+        code = health.new_site()
+        choices = {qid: str((index + number) % 6) for index, qid in enumerate(question_ids)}
+        evidence = {question_ids[0]: f"Evidence {number}"}
+        source = data.submitted(code, previous_period(period), choices, evidence)
+        double_click = number % 2 == 0
+        browsers = (ada, ada) if double_click else (ada, ben)
+        pages = [ada.get(f"/sites/{code}/start")]
+        pages.append(pages[0] if double_click else ben.get(f"/sites/{code}/start"))
+        assert [page.status for page in pages] == [200, 200]
+        assert all(page.soup.find("input", attrs={"name": "start_from", "value": "copy"}) for page in pages)
+        fields = {"period": period, "start_from": "copy"}
+        replies = together(
+            health,
+            *(
+                browser.prepare("POST", page.path, {"csrf_token": page.hidden("csrf_token"), **fields})
+                for browser, page in zip(browsers, pages, strict=True)
+            ),
+        )
+        overlapping += health.observed.overlapped(*replies)
+        assert [reply.status for reply in replies] == [302, 302], [reply.describe() for reply in replies]
+        drafts = [row for row in data.drafts_of(code) if row[2] == "draft"]
+        assert len(drafts) == 1, drafts
+        draft_id = drafts[0][0]
+        assert [reply.location for reply in replies] == [f"/assessments/{draft_id}"] * 2
+        stored = data.read(draft_id)
+        assert stored.choices == choices
+        assert {qid: text for qid, text in stored.evidence.items() if text} == evidence
+        assert {domain_id for domain_id in stored.sections} == {domain.id for domain in definition.domains}
+        copies = sum(count for (action, _), count in stored.events.items() if action == "answers-carried-over")
+        assert copies == 1, stored.events
+        assert data.count_started(draft_id) == 1
+        assert source != draft_id
+        outcomes["double click" if double_click else "two people"] += 1
+    report("two starts from last year's answers", outcomes, overlapping, CARRY_ROUNDS)
     assert overlapping >= 1, "no pair of requests was handled at the same moment: nothing was tested"
