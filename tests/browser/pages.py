@@ -103,3 +103,6 @@ def page_key(url: str, errors: tuple[str, ...] = (), banner: bool = False) -> Pa
 def keys_of_pages(placeholders: dict[str, str]) -> set[PageKey]:
     """The keys of the pages in PAGES (which test_pages.py checks in full, each in its own test)."""
     return {page_key(path.format(**placeholders)) for audience in PAGES for path, _status in entries(audience)}
+
+# Issue 13, targets (tests/browser/test_targets_journey.py has the journey).
+PAGES["governor"] += ["/assessments/{submitted}/targets"]
