@@ -4,6 +4,8 @@ and to the peer median. Real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import pytest
+
 from assess.data.targets import save_targets
 from assess.extensions import db
 from assess.services.results import assessment_results
@@ -12,9 +14,7 @@ from assess.services.results import assessment_results
 def _answers(make, levels: dict[str, str]) -> dict[str, str | None]:
     """Every question answered: the domain's entry in `levels`, else "2"."""
     definition = make.questionnaire().definition
-    return {
-        question.id: levels.get(domain.id, "2") for domain in definition.domains for question in domain.questions
-    }
+    return {question.id: levels.get(domain.id, "2") for domain in definition.domains for question in domain.questions}
 
 
 def _submit(make, site, user, period: str, answers: dict[str, str | None]):
@@ -110,9 +110,7 @@ def test_the_results_page_shows_the_change_the_target_and_both_gaps_per_area(mak
         "Gap to target",
         "Gap to the peer median",
     ]
-    rows = {
-        text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")
-    }
+    rows = {text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")}
     names = {level.value: level.name for level in definition.levels}
     first, second, third = definition.domains[:3]
     assert rows[first.title] == [
@@ -179,3 +177,80 @@ def test_the_results_csv_has_the_change_target_and_gaps_as_numbers(make, client_
     overall = by_area["Overall"]
     assert overall["Previous year"] == "2024-25" and int(overall["Previous level"]) >= 0
     assert rows[-1][0] == "Overall" and len(rows) == 1 + len(definition.domains) + 1
+
+
+@pytest.fixture()
+def second_version(app_ctx, tmp_path, monkeypatch):
+    """Publishes sui-maturity 2.0 for the rest of the test (as tests/integration/test_area_stats.py does): 1.0 with
+    one more area, 'Extra area (test)', so that the overall scores of 1.0 and 2.0 are not comparable."""
+    import copy
+    from pathlib import Path
+
+    import yaml
+
+    from assess.questionnaire.loader import load_file
+    from assess.services.questionnaires import registry
+
+    root = Path(__file__).resolve().parents[2]
+
+    def publish():
+        raw = yaml.safe_load((root / "questionnaires" / "sui-maturity" / "1.0.yaml").read_text(encoding="utf-8"))
+        raw["version"] = "2.0"
+        extra = copy.deepcopy(raw["domains"][-1])
+        extra["id"] = "extra"
+        extra["title"] = "Extra area (test)"
+        for question in extra["questions"]:
+            question["id"] = f"extra-{question['id']}"
+        raw["domains"].append(extra)
+        folder = tmp_path / "sui-maturity"
+        folder.mkdir()
+        path = folder / "2.0.yaml"
+        path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        monkeypatch.setitem(registry().items, ("sui-maturity", "2.0"), load_file(path))
+        return registry().get("sui-maturity", "2.0")
+
+    return publish
+
+
+def test_across_versions_a_new_area_and_the_overall_score_are_not_comparable(make, client_as, second_version):
+    import csv
+    import io
+
+    from tests.integration.helpers import main, page, text_of
+
+    site = make.site(code="CHG-V", name="HMP Versions")
+    governor = make.user("governor", sites=(site,), email="versions@example.org")
+    make.submitted(site, governor, "2024-25", choice="1")  # on 1.0
+    second_version()
+    this_year = make.submitted(site, governor, "2025-26", choice="3")  # on 2.0
+    assert this_year.questionnaire_version == "2.0"
+
+    change = assessment_results(this_year).change
+    assert change is not None and change.previous_version == "1.0"
+    assert not change.domain("extra").comparable and not change.overall.comparable
+    first = make.questionnaire().definition.domains[0]
+    assert change.domain(first.id).level_change == 2
+
+    client = client_as(governor)
+    soup = page(client.get(f"/assessments/{this_year.id}/results"))
+    rows = {
+        text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")]
+        for row in main(soup).select("#change-table tbody tr")
+    }
+    assert rows["Extra area (test)"][1:3] == [
+        "Not asked that year",
+        "Not comparable: the questions changed",
+    ]
+    assert rows["Overall"][1:3] == ["1 – Communication (different questions)", "Not comparable: the questions changed"]
+    assert rows[first.title][2] == "Up 2 levels"
+    assert "Some questions changed between the two versions of the questionnaire" in text_of(main(soup))
+
+    response = client.get(f"/assessments/{this_year.id}/results.csv")
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    by_area = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    assert (by_area["Extra area (test)"]["Change in levels"], by_area["Extra area (test)"]["Change"]) == (
+        "",
+        "Not comparable: the questions changed",
+    )
+    assert by_area["Overall"]["Change in levels"] == "" and by_area["Overall"]["Previous year"] == "2024-25"
+    assert by_area[first.title]["Change in levels"] == "2"
