@@ -192,3 +192,10 @@ def test_a_group_no_year_can_show_gives_this_years_reason_once_with_the_rule(mak
     assert text.count("Figures are shown only for groups of at least 5 other sites") == 1
     assert text.count("so that no site's result can be worked out") == 1
     assert "Compared with: All prisons" in text and "the latest year in which" not in text
+
+
+def test_the_help_page_explains_the_earlier_year_rule(make, client_as):
+    governor = make.user("governor", sites=(make.site(),))
+    text = text_of(main(page(client_as(governor).get("/help/benchmarks"))))
+    assert "we compare you with the latest earlier year in which it had enough" in text
+    assert "We never use a later year." in text

@@ -13,6 +13,7 @@ from assess.benchmarking import (
     DIFFERS_BY_ONE_SITE,
     OVERALL,
     TOO_FEW_SITES,
+    GroupBenchmark,
     GroupCounts,
     GroupDecision,
     NotShown,
@@ -391,3 +392,31 @@ def test_why_an_areas_figures_are_held_back_in_the_same_words_as_the_chart_table
     )
     assert str(macros.too_few_scored(1, 4)) == too_few_scored(1, 4)
     assert "Only 1 site in this group has a score here" in too_few_scored(1, 4)
+
+
+def _hidden(reason, skipped=(), own_period="2026-27"):
+    decision = GroupDecision("region", "Prisons in Wales", frozenset({1, 2}), False, reason)
+    return GroupBenchmark(
+        decision=decision, min_size=reason.min_size, period=own_period, own_period=own_period, skipped_periods=skipped
+    )
+
+
+def test_a_list_of_groups_not_shown_gives_each_its_own_reason_and_the_rule_once(macros):
+    few = NotShown(TOO_FEW_SITES, 2, 5)
+    searched = _hidden(few, (("2026-27", few), ("2025-26", NotShown(TOO_FEW_SITES, 3, 5))))
+    assert str(macros.not_shown_reason(searched)) == (
+        "Only 2 other sites in this group submitted an assessment for 2026-27. No earlier year had at least 5 either."
+    )
+    clash = NotShown(DIFFERS_BY_ONE_SITE, 7, 5, broader="All prisons")
+    assert str(macros.not_shown_reason(_hidden(clash))) == (
+        "It differs from ‘All prisons’ by exactly one site for 2026-27."
+    )
+    area = GroupBenchmark(decision=GroupDecision("national", "All prisons", frozenset(), False, few), min_size=5)
+    assert (
+        str(macros.not_shown_reason(area)) == "Only 2 other sites in this group submitted an assessment for the period."
+    )
+    rule = str(macros.not_shown_explanation([searched, _hidden(clash)]))
+    assert rule.count("Figures are shown only for groups of at least 5 other sites") == 1
+    assert "only the broader group is shown" in rule and "the latest earlier year" in rule
+    only_few = str(macros.not_shown_explanation([area]))
+    assert "broader" not in only_few and "earlier year" not in only_few
