@@ -10,6 +10,7 @@ from datetime import date
 
 from assess import periods
 from assess.benchmarking import DIFFERS_BY_ONE_SITE, TOO_FEW_SITES
+from assess.charts.benchmark import OWN_YEAR, PEERS_YEAR
 from assess.data import benchmarks as benchmark_data
 from assess.services.benchmarks import site_benchmarks
 from assess.services.questionnaires import latest, registry
@@ -199,3 +200,37 @@ def test_the_help_page_explains_the_earlier_year_rule(make, client_as):
     text = text_of(main(page(client_as(governor).get("/help/benchmarks"))))
     assert "we compare you with the latest earlier year in which it had enough" in text
     assert "We never use a later year." in text
+
+
+def test_on_the_national_demo_data_this_years_first_submission_sees_last_years_benchmarks(app_ctx, make, client_as):
+    """The national demo data set ends with last year (assess.demo.national): a prison there that submits for
+    this year, before any other, sees every peer group that applies, compared with last year."""
+    from sqlalchemy import select
+
+    from assess.demo.national import seed_national
+    from assess.extensions import db
+    from assess.models import Site
+
+    seed_national(latest(), date.today(), sites=60, periods=2)
+    db.session.commit()
+    site = db.session.scalars(
+        select(Site).where(Site.kind == "prison", Site.category.is_not(None)).order_by(Site.code)
+    ).first()
+    governor = make.user("governor", sites=(site,))
+    mine = make.submitted(site, governor, CURRENT, choice="3")
+    groups = _build(site, mine)
+    shown = [item for item in groups.values() if item.decision.shown]
+    assert groups["national"].decision.shown and groups["national"].period == PREVIOUS
+    assert all(item.period == PREVIOUS and item.own_period == CURRENT for item in shown)
+    client = client_as(governor)
+    soup = page(client.get(f"/assessments/{mine.id}/results"))
+    text = text_of(main(soup))
+    assert f"Compared with: All prisons, {PREVIOUS}" in text
+    assert f"Not enough had submitted for {CURRENT} yet." in text
+    assert len(soup.select("div.app-chart[data-chart-source]")) == 3  # range, radar, levels
+    for chart_id in ("range", "radar", "levels"):
+        rows = _csv_rows(client.get(f"/assessments/{mine.id}/benchmarks/national/{chart_id}.csv"))
+        # Each CSV says which year the peers' figures come from (assess.charts.benchmark.period_columns).
+        years = {name: column for column, name in enumerate(rows[0]) if name in (OWN_YEAR, PEERS_YEAR)}
+        assert len(years) == 2, rows[0]
+        assert {(row[years[OWN_YEAR]], row[years[PEERS_YEAR]]) for row in rows[1:]} == {(CURRENT, PREVIOUS)}
