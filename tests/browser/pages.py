@@ -106,3 +106,6 @@ def keys_of_pages(placeholders: dict[str, str]) -> set[PageKey]:
 
 # Issue 13, targets (tests/browser/test_targets_journey.py has the journey).
 PAGES["governor"] += ["/assessments/{submitted}/targets"]
+
+# Issue 13, the footer's pages, open signed out (tests/browser/test_sites_and_help_pages.py has the rest).
+PAGES["public"] += ["/help", "/accessibility", "/privacy"]
