@@ -5,9 +5,7 @@ cannot disagree; the inspector's and commissioner's pages will too."""
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
 
@@ -114,10 +112,8 @@ class AssessmentResults:
         return [chosen] if chosen is not None else []
 
     def charts(self, group: GroupBenchmark, *, wrap_at: int = WRAP_AT) -> list[Chart]:
-        extra: dict[str, Any] = {}
-        if _CHARTS_TAKE_TARGETS:
-            extra["targets"] = self.targets
-        return benchmark_charts(self.questionnaire, group, subject=self.subject, wrap_at=wrap_at, **extra)
+        """The group's charts, with the site's targets drawn as a series."""
+        return benchmark_charts(self.questionnaire, group, subject=self.subject, wrap_at=wrap_at, targets=self.targets)
 
     def chart(self, group_id: str, chart_id: str) -> Chart | None:
         """One chart of one shown group (CSV downloads): None when either is unknown or not shown."""
@@ -132,10 +128,6 @@ class AssessmentResults:
 
     def trend(self) -> Chart | None:
         return trend_chart(self.questionnaire, self.trend_points, subject=self.subject) if self.has_trend else None
-
-
-# The charts draw the targets as a series once assess.charts.benchmark_charts takes them (issue 13).
-_CHARTS_TAKE_TARGETS = "targets" in inspect.signature(benchmark_charts).parameters
 
 
 def _previous_result(score: AssessmentScore) -> PreviousResult:

@@ -254,3 +254,18 @@ def test_across_versions_a_new_area_and_the_overall_score_are_not_comparable(mak
     )
     assert by_area["Overall"]["Change in levels"] == "" and by_area["Overall"]["Previous year"] == "2024-25"
     assert by_area[first.title]["Change in levels"] == "2"
+
+
+def test_the_charts_draw_the_targets_as_a_series_with_the_same_numbers_in_their_tables(make, client_as):
+    import csv
+    import io
+
+    client, assessment, definition = _two_years_with_targets(make, client_as)
+    first, second, third = definition.domains[:3]
+    view = assessment_results(assessment)
+    range_chart = view.chart("national", "range")
+    assert range_chart is not None
+    response = client.get(f"/assessments/{assessment.id}/benchmarks/national/range.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    by_area = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert [by_area[item.title]["Target level"] for item in (first, second, third)] == ["4", "2", "No target"]
