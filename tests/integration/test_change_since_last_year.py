@@ -269,3 +269,62 @@ def test_the_charts_draw_the_targets_as_a_series_with_the_same_numbers_in_their_
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     by_area = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert [by_area[item.title]["Target level"] for item in (first, second, third)] == ["4", "2", "No target"]
+
+
+def test_the_demo_governors_prison_shows_the_change_from_2024_25_worked_from_the_stored_scores(app_ctx, new_client):
+    """The demo (two years, 2024-25 and 2025-26): the demo governor's results for 2025-26 give, in every row of
+    the change table, last year's level and the change worked out here from the stored scores of both years."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from assess.demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seed_demo
+    from assess.models import AssessmentScore, Site
+    from assess.services.questionnaires import latest
+    from tests.integration.helpers import main, page, text_of
+
+    seed_demo(latest(), DEFAULT_DEMO_PASSWORD, date(2026, 5, 1), seed=2026)
+    db.session.commit()
+    governor = next(account for account in DEMO_ACCOUNTS if account.email == "governor@example.org")
+    pairs = []
+    for code in governor.sites:
+        site = db.session.scalar(select(Site).where(Site.code == code))
+        scores = {
+            row.period: row
+            for row in db.session.scalars(
+                select(AssessmentScore)
+                .where(AssessmentScore.site_id == site.id)
+                .order_by(AssessmentScore.submitted_at, AssessmentScore.assessment_id)
+            )
+        }
+        if {"2024-25", "2025-26"} <= set(scores):
+            pairs.append((scores["2024-25"], scores["2025-26"]))
+    assert pairs, "a demo governor's site submitted in both demo years"
+    before, after = pairs[0]
+
+    client = new_client()
+    assert client.post("/sign-in", data={"email": governor.email, "password": DEFAULT_DEMO_PASSWORD}).status_code == 302
+    soup = page(client.get(f"/assessments/{after.assessment_id}/results"))
+    table = main(soup).find(id="change-table")
+    assert text_of(table.caption).startswith("Change since 2024-25")
+    rows = {text_of(row.find("th")): [text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")}
+    definition = latest().definition
+    old = {row.domain_id: row.level for row in before.domains}
+    new = {row.domain_id: row.level for row in after.domains}
+
+    def expected(previous: int, current: int) -> str:
+        delta = current - previous
+        if delta == 0:
+            return "No change"
+        return f"{'Up' if delta > 0 else 'Down'} {abs(delta)} level{'' if abs(delta) == 1 else 's'}"
+
+    checked = 0
+    for domain in definition.domains:
+        if domain.id in old and domain.id in new:
+            cells = rows[domain.title]
+            assert cells[1].startswith(f"{old[domain.id]} – "), (domain.id, cells)
+            assert cells[2] == expected(old[domain.id], new[domain.id]), (domain.id, cells)
+            checked += 1
+    assert checked >= 10
+    if before.overall_level is not None and after.overall_level is not None:
+        assert rows["Overall"][2] == expected(before.overall_level, after.overall_level)
