@@ -60,3 +60,23 @@ def test_inspector_pages_reflow_at_320_css_pixels(
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(path.format(**seeded.placeholders))
     assert_no_horizontal_scroll(page, 320)
+
+
+@pytest.mark.parametrize("path", ["/assessments/{submitted}/results", "/sites/{site}/trend"])
+def test_results_and_trend_pages_reflow_at_320_css_pixels_with_their_charts_shown(
+    audience_page: Callable[[str], Page], seeded: Seed, path: str
+) -> None:
+    """The charts give way to their tables (tests/browser/test_chart_reflow.py has the rest); with every chart
+    shown on demand, and with WCAG text spacing, the page still scrolls only vertically."""
+    page = audience_page("governor")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path.format(**seeded.placeholders))
+    assert_no_horizontal_scroll(page, 320)
+    buttons = page.locator(".app-chart-toggle")
+    assert buttons.count() >= 2
+    for index in range(buttons.count()):
+        buttons.nth(index).click()
+    page.locator("[data-chart-frame] .main-svg").first.wait_for(state="attached")
+    assert_no_horizontal_scroll(page, 320)
+    assert_text_spacing_keeps_content(page)
+    assert_no_horizontal_scroll(page, 320)
