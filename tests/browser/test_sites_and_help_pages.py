@@ -37,22 +37,26 @@ def keep_screenshot(page: Page, name: str) -> None:
 
 
 def assert_on_screen(page: Page, locator: Any, width: int) -> None:
-    """Visible, and inside the viewport's width without scrolling anything sideways."""
+    """Visible without scrolling anything sideways: inside the viewport's width and inside the visible part of
+    any scrolling table region (as the page loads, scrolled to the start), and not covered by anything else.
+    The page is scrolled up or down only, to bring the link's first line into the viewport."""
     expect(locator).to_be_visible()
-    box = locator.bounding_box()
-    assert box is not None
-    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{locator} is at {box}, outside 0-{width}px"
-    # Not hidden behind the edge of a scrolling region either: the element at its centre is the element itself.
-    # (The middle of its first line: a link that wraps has gaps in its box.)
-    hit = locator.evaluate(
+    found = locator.evaluate(
         """link => {
+            window.scrollTo(0, window.scrollY + link.getClientRects()[0].top - 100);
             const line = link.getClientRects()[0];
+            const region = link.closest('.app-table-region');
+            const edge = region ? region.getBoundingClientRect() : {left: 0, right: window.innerWidth};
+            const left = Math.max(0, edge.left), right = Math.min(window.innerWidth, edge.right);
+            const inside = line.left >= left - 0.5 && line.right <= right + 0.5;
             const x = line.left + Math.min(line.width / 2, 20);
-            const found = document.elementFromPoint(x, line.top + line.height / 2);
-            return found !== null && (found === link || link.contains(found));
+            const at = document.elementFromPoint(x, line.top + line.height / 2);
+            const hit = at !== null && (at === link || link.contains(at));
+            return {inside, hit, line: [line.left, line.right], visible: [left, right]};
         }"""
     )
-    assert hit, f"{locator} is covered or scrolled out of its region"
+    assert found["inside"] and found["hit"], f"{locator} is out of sight at {width}px: {found}"
+    assert found["line"][1] <= width + 0.5
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -74,7 +78,6 @@ def test_sites_page_shows_the_latest_level_and_keeps_its_actions_on_screen(
     if width == 320:
         assert_no_horizontal_scroll(page, 320)
     for link in [trend, *section.locator("table.app-sites-table a").all()]:
-        link.scroll_into_view_if_needed()
         assert_on_screen(page, link, width)
     audit(page)
 
@@ -183,3 +186,33 @@ def test_printing_the_results_shows_the_working_and_the_evidence(page: Page, pri
     keep_screenshot(page, "results-print")
     page.emulate_media(media="screen")
     expect(evidence).to_be_hidden()
+
+
+def test_without_the_print_styles_printing_would_hide_the_evidence(page: Page, print_results: int) -> None:
+    """The negative control for the test above: with print.css blocked, the printed page folds the evidence away
+    as the screen does, so it is the print styles that show it."""
+    page.route("**/app/print.css", lambda route: route.abort())
+    sign_in(page, PRINT_EMAIL)
+    page.goto(f"/assessments/{print_results}/results")
+    page.emulate_media(media="print")
+    expect(page.locator(".app-evidence", has_text=PRINT_EVIDENCE)).to_be_hidden()
+    expect(page.locator(".govuk-footer")).to_be_visible()
+
+
+def test_without_the_page_styles_the_sites_actions_scroll_out_of_sight_at_320(
+    audience_page: Callable[[str], Page], seeded: Seed
+) -> None:
+    """The negative control for the sites page: with pages.css blocked, the table keeps its columns at 320 px and
+    at least one action link is out of sight in its scrolling region, which assert_on_screen catches."""
+    page = audience_page("governor")
+    page.route("**/app/pages.css", lambda route: route.abort())
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto("/sites")
+    section = page.locator(f'section[aria-labelledby="site-{seeded.placeholders["site"]}"]')
+    caught = 0
+    for link in section.locator("table.app-sites-table .app-sites-table__action a").all():
+        try:
+            assert_on_screen(page, link, 320)
+        except AssertionError:
+            caught += 1
+    assert caught > 0
