@@ -214,3 +214,36 @@ def test_small_multiples_never_overlap_at_any_width(
 def _shot_path(name: str) -> Any:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS / f"{name}.png"
+
+
+def test_the_text_check_finds_overlapping_and_tiny_text(audience_page: Callable[[str], Page], seeded: Seed) -> None:
+    """Negative control: two labels drawn on top of each other, and one at 9 pixels, are both caught."""
+    page = audience_page("governor")
+    open_page(page, seeded, "trend", 1280)
+    page.wait_for_function("() => window.Plotly !== undefined")
+    figure = {
+        "data": [{"type": "scatter", "x": [1, 2], "y": [1, 2]}],
+        "layout": {
+            "width": 400,
+            "height": 300,
+            "annotations": [
+                {"text": "First label", "x": 1.5, "y": 1.5, "showarrow": False, "font": {"size": 14}},
+                {"text": "Second label", "x": 1.5, "y": 1.5, "showarrow": False, "font": {"size": 14}},
+                {"text": "Tiny", "x": 1, "y": 2, "showarrow": False, "font": {"size": 9}},
+            ],
+        },
+    }
+    chart = page.evaluate_handle(
+        """async (figure) => {
+            const div = document.createElement('div');
+            document.body.prepend(div);
+            await window.Plotly.newPlot(div, figure.data, figure.layout, {displayModeBar: false});
+            return div;
+        }""",
+        figure,
+    ).as_element()
+    result = chart.evaluate(TEXT_BOXES_JS, MIN_FONT)
+    assert any("First label" in pair and "Second label" in pair for pair in result["overlaps"]), result
+    assert result["small"] == ["Tiny 9px"]
+    with pytest.raises(AssertionError, match="text overlaps"):
+        assert_chart_text_readable(chart, "the negative control")
