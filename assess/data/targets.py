@@ -57,13 +57,14 @@ def save_targets(
     site: Site,
     questionnaire_id: str,
     wanted: Mapping[str, int | None],
-    seen: Mapping[str, int],
+    seen: Mapping[str, tuple[int, int | None]],
     user: audit.Person,
     *,
     assessment_id: int | None = None,
 ) -> list[str]:
-    """Set (a level) or clear (None) each area's target in `wanted`. `seen`: each area's version when the page
-    was opened (0: no target then). Areas whose value is unchanged are left alone. Returns the domain ids
+    """Set (a level) or clear (None) each area's target in `wanted`. `seen`: each area's (version, level) when
+    the page was opened ((0, None): no target then; the level too, as a cleared and set again target starts
+    again at version 1). Areas whose value is unchanged are left alone. Returns the domain ids
     changed. Raises TargetConflict, having written nothing the request will keep, when a changed area was
     saved by someone else since `seen` (the caller answers 409, and the request rolls back)."""
     current = get_targets(site.id, questionnaire_id)
@@ -74,7 +75,7 @@ def save_targets(
         stored_level = stored.level if stored else None
         if level == stored_level:
             continue
-        if (stored.version if stored else 0) != seen.get(domain_id, 0):
+        if (stored.version if stored else 0, stored_level) != seen.get(domain_id, (0, None)):
             conflicts[domain_id] = stored
             continue
         changes.append((domain_id, stored, level))

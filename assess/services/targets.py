@@ -76,7 +76,7 @@ def save_targets(
         assessment.site,
         questionnaire.id,
         changed,
-        {domain_id: item.seen_version for domain_id, item in posted.items()},
+        {domain_id: (item.seen_version, item.seen_level) for domain_id, item in posted.items()},
         user,
         assessment_id=assessment.id,
     )

@@ -177,3 +177,21 @@ def test_another_sites_governor_gets_404_and_a_draft_goes_to_its_task_list(world
     draft = make.draft(world["site"], make.user("governor", sites=(world["site"],)), "2026-27")
     response = world["ada"].get(f"/assessments/{draft.id}/targets")
     assert response.status_code == 302 and location(response) == f"/assessments/{draft.id}"
+
+
+def test_a_target_cleared_and_set_again_by_colleagues_meanwhile_is_still_a_conflict(world, make, client_as):
+    """Clearing deletes the row, so a target set again starts at version 1: the level seen is checked too."""
+    ada, cole, site = world["ada"], world["cole"], world["site"]
+    dana = client_as(make.user("governor", sites=(site,), email="dana@example.org", name="Dana"))
+    first = world["areas"][0]
+
+    def save(client: Any, level: str) -> Any:
+        return client.post(world["url"], data={**form_of(page(client.get(world["url"]))), f"target-{first}": level})
+
+    assert save(ada, "3").status_code == 302
+    ada_form = form_of(page(ada.get(world["url"])))  # sees 3, version 1
+    assert save(cole, "none").status_code == 302
+    assert save(dana, "2").status_code == 302  # version 1 again, level 2
+    refused = ada.post(world["url"], data={**ada_form, f"target-{first}": "5"})
+    assert refused.status_code == 409 and stored(site) == {first: (2, 1)}
+    assert "Saved by Dana" in text_of(main(page(refused)).find(id=f"conflict-{first}"))
