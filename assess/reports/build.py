@@ -314,6 +314,11 @@ class ReportData:
             self.trend = self.results.trend()
 
 
+def unknown_group(results: AssessmentResults, asked: str) -> bool:
+    """Whether the group asked for (the address's `group`) is neither absent, "all", nor a shown group."""
+    return bool(asked) and asked != ALL_GROUPS and results.group(asked, fallback=False) is None
+
+
 def gather(assessment: Assessment, group: str | None = None) -> ReportData:
     """What the report shows: the results page's own results (assess.services.results) with, for the chosen
     peer group (or every shown group for `group=all`), its charts, and the inspector's validation as the

@@ -47,14 +47,19 @@ def _prewarm(state: BlueprintSetupState) -> None:
 @bp.route("/assessments/<int:assessment_id>/report.pdf")
 @signed_in_required
 @assessment_required
-def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int, dict[str, str]]:
+def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """The PDF report, for everyone whose access policy lets them see the assessment. `group` chooses the
-    peer group whose charts it holds, as on the results page (the first group shown when absent or
-    unknown); `group=all` gives the charts of every group shown."""
+    peer group whose charts it holds, as on the results page (the first group shown when absent);
+    `group=all` gives the charts of every group shown. A group that does not exist, or is not shown, is
+    answered with a page that says so and links to the groups that are: never another group's report in
+    its place."""
     if not assessment.is_submitted:  # no report yet: back to the assessment itself
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     build.warm_up(charts=False)  # the render process starts (once) while the benchmarks are worked out
-    data = build.gather(assessment, request.args.get("group"))
+    asked = request.args.get("group", "").strip()
+    data = build.gather(assessment, asked or None)
+    if build.unknown_group(data.results, asked):
+        return _group_not_found(assessment, data, asked)
     key = build.cache_key(data)
     store = build.report_cache()
     started = time.perf_counter()
@@ -78,6 +83,14 @@ def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int, dict[st
     )
     filename = f"{assessment.site.code}-{assessment.period}-service-user-involvement-report.pdf"
     return pdf_download(served.body, filename, key, served.status)
+
+
+def _group_not_found(assessment: Assessment, data: build.ReportData, asked: str) -> tuple[str, int]:
+    hidden = next((item for item in data.hidden if item.decision.group_id == asked), None)
+    page = render_template(
+        "reports/group_not_found.html", assessment=assessment, asked=asked[:40], hidden=hidden, shown=data.shown
+    )
+    return page, 404
 
 
 def _unavailable(assessment: Assessment, *, timed_out: bool) -> tuple[str, int, dict[str, str]]:
