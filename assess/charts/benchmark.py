@@ -292,7 +292,8 @@ def radar_chart(
         note=f". Scores run from {low} at the centre to {high} at the edge.",
         left=140,
         right=140,
-        extra_top=48,  # the first area's title sits above the circle
+        # The first area's title sits above the circle, in as many lines as it wraps to (about 20 pixels each).
+        extra_top=12 + 20 * max((theta[0].count("<br>") + 1) if theta else 1, 2),
     )
     layout["polar"] = {
         "bgcolor": "#ffffff",

@@ -247,3 +247,74 @@ def test_the_text_check_finds_overlapping_and_tiny_text(audience_page: Callable[
     assert result["small"] == ["Tiny 9px"]
     with pytest.raises(AssertionError, match="text overlaps"):
         assert_chart_text_readable(chart, "the negative control")
+
+
+def _real_benchmark() -> tuple[Any, Any, dict[str, int]]:
+    """The real questionnaire's twelve areas against a made-up group of 40 peers (the widest counts the level
+    chart meets in practice), with the site at every level somewhere and a target in most areas."""
+    from assess.benchmarking import OVERALL, GroupBenchmark, GroupDecision, Summary
+    from assess.questionnaire.loader import load_file
+
+    definition = load_file(ROOT / "questionnaires" / "sui-maturity" / "1.0.yaml").definition
+
+    def summary(key: str, n: int) -> Summary:
+        levels = {value: (n * 7 + value * 5) % 11 + (1 if value == n % 6 else 0) for value in range(6)}
+        score = Fraction((n * 9) % 50, 10)
+        return Summary(
+            key=key,
+            peers=sum(levels.values()),
+            median=Fraction(5, 2),
+            lower_quartile=Fraction(3, 2),
+            upper_quartile=Fraction(7, 2),
+            levels=levels,
+            site_score=score,
+            site_level=int(score),
+            site_percentile=Fraction((n * 37) % 101),
+        )
+
+    group = GroupBenchmark(
+        decision=GroupDecision("national", "All prisons in England and Wales", frozenset(range(40)), True),
+        versions=("1.0",),
+        compared_domains=tuple(domain.id for domain in definition.domains),
+        overall=summary(OVERALL, 99),
+        domains={domain.id: summary(domain.id, n) for n, domain in enumerate(definition.domains)},
+        min_size=5,
+        period="2025-26",
+        own_period="2026-27",
+    )
+    targets = {domain.id: (n % 5) + 1 for n, domain in enumerate(definition.domains) if n % 4}
+    return definition, group, targets
+
+
+def test_benchmark_charts_with_targets_and_the_sites_level_stay_readable(
+    audience_page: Callable[[str], Page], seeded: Seed
+) -> None:
+    """The range chart, radar and level distribution for the real questionnaire, with the target series and the
+    site's level outlined, drawn at 640 (the results page's column, and the width shown on demand at 320) and
+    960 pixels: no text overlaps, none under 12 pixels."""
+    from assess.charts import benchmark_charts
+
+    definition, group, targets = _real_benchmark()
+    charts = benchmark_charts(definition, group, subject="HMP and YOI Long Site Name", targets=targets)
+    assert [chart.id for chart in charts] == ["range", "radar", "levels"]
+    page = audience_page("governor")
+    open_page(page, seeded, "trend", 1280)
+    page.wait_for_function("() => window.Plotly !== undefined")
+    for chart in charts:
+        figure = json.loads(figure_json(chart.figure))
+        for width in (640, 960):
+            drawn = page.evaluate_handle(
+                """async ([figure, width]) => {
+                    const old = document.getElementById('probe');
+                    if (old) { window.Plotly.purge(old); old.remove(); }
+                    const div = document.createElement('div');
+                    div.id = 'probe';
+                    div.style.width = width + 'px';
+                    document.body.prepend(div);
+                    await window.Plotly.newPlot(div, figure.data, figure.layout, {displayModeBar: false});
+                    return div;
+                }""",
+                [figure, width],
+            ).as_element()
+            drawn.screenshot(path=str(_shot_path(f"benchmark-{chart.id}-with-targets-{width}")))
+            assert_chart_text_readable(drawn, f"{chart.id} with targets at {width}px")
