@@ -74,6 +74,7 @@ def test_the_first_submission_of_the_year_is_compared_with_last_year(make, clien
     soup = page(client.get(f"/assessments/{assessment_id}/results"))
     text = text_of(main(soup))
     assert "No other sites in this group submitted" not in text
+    assert f"for a group where too few have submitted for {CURRENT} yet, for the latest earlier year" in text
     assert "Compared with: All prisons, " + PREVIOUS in text
     assert (
         f"Compared with {PREVIOUS}, the latest year in which at least 5 other prisons in this group submitted an "
@@ -193,6 +194,7 @@ def test_a_group_no_year_can_show_gives_this_years_reason_once_with_the_rule(mak
     assert text.count("Figures are shown only for groups of at least 5 other sites") == 1
     assert text.count("so that no site's result can be worked out") == 1
     assert "Compared with: All prisons" in text and "the latest year in which" not in text
+    assert "for the latest earlier year with enough" not in text  # every group shown is from this year
 
 
 def test_the_help_page_explains_the_earlier_year_rule(make, client_as):
