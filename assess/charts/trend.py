@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 from assess.questionnaire.schema import Questionnaire
 
 from .chart import Chart
-from .series import SUBJECT_STYLE, Series
+from .series import NO_TARGET, SUBJECT_STYLE, TARGET_LEVEL, TARGET_STYLE, Series
 from .style import (
     AREA,
     TEXT_COLOUR,
@@ -213,9 +213,34 @@ def _change(values: list[Decimal]) -> int:
     return (values[-1] > values[0]) - (values[-1] < values[0])
 
 
-def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str) -> Chart:
+def _target_line(domain_title: str, level: int, level_name: str, periods: list[str], legend: bool) -> go.Scatter:
+    """An area's target level across its small chart: a dotted vermillion line with a star at the latest year."""
+    style = TARGET_STYLE
+    return go.Scatter(
+        name=TARGET_LEVEL,
+        x=[escape(period) for period in periods],
+        y=[float(level)] * len(periods),
+        mode="lines+markers",
+        line={"color": style.colour, "width": 2, "dash": style.dash},
+        marker={"color": style.colour, "symbol": style.symbol, "size": [0] * (len(periods) - 1) + [12]},
+        cliponaxis=False,
+        hovertext=[f"{escape(domain_title)}<br>{TARGET_LEVEL}: {level} ({escape(level_name)})"] * len(periods),
+        hovertemplate=HOVER,
+        showlegend=legend,
+    )
+
+
+def domain_trend_chart(
+    questionnaire: Questionnaire,
+    points: Sequence[TrendPoint],
+    *,
+    subject: str,
+    targets: Mapping[str, int] | None = None,
+) -> Chart:
     """The subject's score in each area in each period: one small chart per area (questionnaire order, left to
-    right then top to bottom), all on the same 0 to 5 scale and the same years."""
+    right then top to bottom), all on the same 0 to 5 scale and the same years. With `targets` (domain id ->
+    level), each area's target level is a dotted line across its chart with a star at the latest year, a
+    legend entry, and a 'Target level' column in the table."""
     points = ordered(points)
     title = f"Score of {subject} in each area by year"
     low, high = questionnaire.levels[0].value, questionnaire.top_level
@@ -226,10 +251,17 @@ def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint
         Series(domain.title, {point.period: point.domains.get(domain.id) for point in points}, SUBJECT_STYLE)
         for domain in domains
     ]
+    targets = targets or {}
+    target_cells = [
+        ((str(targets[domain.id]) if domain.id in targets else NO_TARGET),) if targets else () for domain in domains
+    ]
     table = Table(
         caption=title,
-        headers=(AREA, *periods),
-        rows=tuple(Row(item.name, tuple(item.text(period) for period in periods)) for item in series),
+        headers=(AREA, *periods, *((TARGET_LEVEL,) if targets else ())),
+        rows=tuple(
+            Row(item.name, (*(item.text(period) for period in periods), *cells))
+            for item, cells in zip(series, target_cells, strict=True)
+        ),
     )
 
     columns = min(PANEL_COLUMNS, len(domains))
@@ -251,12 +283,26 @@ def domain_trend_chart(questionnaire: Questionnaire, points: Sequence[TrendPoint
         horizontal_spacing=0.08,
         vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0,
     )
-    for index, item in enumerate(series):
-        figure.add_trace(_line(item, periods, width=2, size=8), row=index // columns + 1, col=index % columns + 1)
+    names = {level.value: f"{level.value} {level.name}" for level in questionnaire.levels}
+    first_target = next((domain.id for domain in domains if domain.id in targets), None)
+    for index, (domain, item) in enumerate(zip(domains, series, strict=True)):
+        where = {"row": index // columns + 1, "col": index % columns + 1}
+        line = _line(item, periods, width=2, size=8, legend=bool(targets) and index == 0)
+        if targets:
+            line.update(name=escape(subject))  # the legend's name for every panel's line
+        figure.add_trace(line, **where)
+        if domain.id in targets and periods:
+            level = targets[domain.id]
+            legend = domain.id == first_target
+            figure.add_trace(_target_line(domain.title, level, names.get(level, str(level)), periods, legend), **where)
 
     description = _domain_description(questionnaire, points, subject)
     layout: dict[str, Any] = base_layout(
-        title, description, plot_height=plot_height, extra_top=8 + PANEL_TITLE_LINE * max(lines[:columns])
+        title,
+        description,
+        plot_height=plot_height,
+        legend=[subject, TARGET_LEVEL] if targets else [],
+        extra_top=8 + PANEL_TITLE_LINE * max(lines[:columns]),
     )
     figure.update_layout(layout)
     for index in range(len(domains)):
@@ -317,12 +363,18 @@ def trend_table(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, s
     )
 
 
-def trend_charts(questionnaire: Questionnaire, points: Sequence[TrendPoint], *, subject: str) -> list[Chart]:
-    """The subject's overall trend and its areas' small multiples (ids 'trend', 'domain-trend'); none without
-    points."""
+def trend_charts(
+    questionnaire: Questionnaire,
+    points: Sequence[TrendPoint],
+    *,
+    subject: str,
+    targets: Mapping[str, int] | None = None,
+) -> list[Chart]:
+    """The subject's overall trend and its areas' small multiples (ids 'trend', 'domain-trend'), with each
+    area's target level when `targets` are given (domain id -> level); none without points."""
     if not points:
         return []
     return [
         trend_chart(questionnaire, points, subject=subject),
-        domain_trend_chart(questionnaire, points, subject=subject),
+        domain_trend_chart(questionnaire, points, subject=subject, targets=targets),
     ]

@@ -187,6 +187,16 @@ def test_small_multiples_never_overlap_at_any_width(
     figures = {
         "domain-trend": json.loads(figure_json(domain_trend_chart(definition, points, subject="HMP Long Name").figure)),
         "trend": json.loads(figure_json(trend_chart(definition, points, subject="HMP Long Name").figure)),
+        "domain-trend-with-targets": json.loads(
+            figure_json(
+                domain_trend_chart(
+                    definition,
+                    points,
+                    subject="HMP Long Name",
+                    targets={domain.id: 1 + n % 5 for n, domain in enumerate(definition.domains) if n % 3},
+                ).figure
+            )
+        ),
     }
     page = audience_page("governor")
     open_page(page, seeded, "trend", 1280)  # a page with Plotly loaded

@@ -1042,3 +1042,25 @@ def test_results_and_trend_charts_give_way_to_their_tables_on_a_narrow_screen(mi
     charts = [*benchmark_charts(three, group, subject=SUBJECT), *trend_charts(mini, POINTS, subject=SUBJECT)]
     assert {chart.id for chart in charts} >= {"range", "levels", "trend", "domain-trend"}
     assert all(chart.narrow == "table" for chart in charts)
+
+
+def test_the_trend_shows_each_areas_target_as_a_line_with_its_own_marker_and_column(mini: Questionnaire) -> None:
+    chart = domain_trend_chart(mini, POINTS, subject=SUBJECT, targets={"beta": 4})
+    traces = chart.figure.data
+    assert [trace.name for trace in traces] == [SUBJECT, SUBJECT, TARGET_LEVEL]
+    target = traces[2]
+    assert list(target.y) == [4.0, 4.0, 4.0]  # across every year of Beta's small chart
+    assert target.xaxis == traces[1].xaxis == "x2"
+    assert target.marker.symbol == "star" and target.line.dash == "dot"
+    assert list(target.marker.size)[-1] > 0 and set(list(target.marker.size)[:-1]) == {0}  # a star at the latest
+    assert target.hovertext[0] == "Beta<br>Target level: 4 (4 Co-design)"
+    assert [trace.showlegend for trace in traces] == [True, False, True]
+    assert chart.figure.layout.showlegend
+    assert chart.table.headers[-1] == TARGET_LEVEL
+    assert [row.values[-1] for row in chart.table.rows] == ["No target", "4"]
+    # The hover text still names the area, not the legend's name.
+    assert traces[0].hovertext[0].startswith("2024-25<br>Alpha: ")
+    # trend_charts passes the targets on; without them, no legend, no column.
+    assert trend_charts(mini, POINTS, subject=SUBJECT, targets={"beta": 4})[1].table == chart.table
+    plain = domain_trend_chart(mini, POINTS, subject=SUBJECT, targets={})
+    assert TARGET_LEVEL not in plain.table.headers and not plain.figure.layout.showlegend
