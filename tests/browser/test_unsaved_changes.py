@@ -122,7 +122,7 @@ def test_a_link_away_from_changes_not_saved_asks_first(governor_page: Page, seed
     page.set_viewport_size({"width": 320, "height": 640})
     assert_no_horizontal_scroll(page, 320)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "unsaved-changes-dialog-320.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "unsaved-changes-dialog-320.png"))  # the viewport, where the dialog is
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Escape closes it: still on the page, everything typed still there.
