@@ -124,7 +124,7 @@ def set_targets(app: Flask, targets: dict[str, int | None]) -> None:
         site = db.session.scalar(select(Site).where(Site.code == "DEMO-FWR"))
         user = db.session.scalar(select(User).where(User.email == "governor@example.org"))
         assert site is not None and user is not None
-        seen = {key: item.version for key, item in get_targets(site.id, "sui-maturity").items()}
+        seen = {key: (item.version, item.level) for key, item in get_targets(site.id, "sui-maturity").items()}
         save_targets(site, "sui-maturity", targets, seen, user)
         db.session.commit()
         db.session.remove()
