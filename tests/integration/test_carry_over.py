@@ -429,3 +429,32 @@ def test_every_area_page_has_save_and_come_back_later_and_the_unsaved_changes_gu
     # The guard's script is only on the area pages.
     tasks = page(gov_client.get(f"/assessments/{assessment_id}"))
     assert not tasks.find("script", attrs={"src": lambda src: src and src.endswith("/app/unsaved.mjs")})
+
+
+# -- the demo ----------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_governor_can_start_this_year_from_last_years_answers(app_ctx, new_client):
+    """From `make run`'s data: the demo governor's prison offers its latest submitted year, and the copy holds
+    that year's answers and evidence, every area to review."""
+    from assess.demo import DEFAULT_DEMO_PASSWORD
+
+    result = app_ctx.test_cli_runner().invoke(args=["demo", "seed", "--sites", "0"], env={"DEMO_PASSWORD": None})
+    assert result.exit_code == 0, result.output
+    client = new_client()
+    signed_in = client.post("/sign-in", data={"email": "governor@example.org", "password": DEFAULT_DEMO_PASSWORD})
+    assert location(signed_in) == "/sites"
+    start_page = page(client.get("/sites/DEMO-FWR/start"))
+    assert checked_value(start_page, "start_from") == "copy"
+    label = text_of(start_page.select_one("label[for=start_from]"))
+    source_period = label.removeprefix("Start from your ").removesuffix(" answers")
+    assert periods.is_valid_period(source_period) and source_period < CURRENT
+
+    response = client.post("/sites/DEMO-FWR/start", data={"period": CURRENT, "start_from": "copy"})
+    assert response.status_code == 302
+    draft = fresh(int(location(response).rsplit("/", 1)[1]))
+    source = fresh(draft.carried_from_id or 0)
+    assert source.period == source_period and source.is_submitted
+    assert draft.answer_map() == source.answer_map()
+    assert draft.evidence_map() == source.evidence_map()
+    assert statuses(client, draft.id) == [CARRIED_OVER] * 12
