@@ -101,6 +101,37 @@ def test_charts_are_drawn_readably_at_1280(audience_page: Callable[[str], Page],
     assert_no_horizontal_scroll(page, 1280)
     assert_no_axe_violations(page)
     shoot(page, f"{which}-1280")
+    if which == "results":
+        assert_benchmark_csv_files_describe_themselves(page)
+
+
+def assert_benchmark_csv_files_describe_themselves(page: Page) -> None:
+    """Each chart's CSV link gives a header row then data rows, with the years compared on every row and
+    percentile ranks as plain numbers (never '63rd')."""
+    import csv
+    import io
+
+    links = page.locator("figure a[download]")
+    assert links.count() >= 2
+    seen_rank = False
+    for index in range(links.count()):
+        href = links.nth(index).get_attribute("href")
+        assert href
+        response = page.request.get(href)
+        assert response.ok, href
+        rows = list(csv.reader(io.StringIO(response.text(), newline="")))
+        header, body = rows[0], rows[1:]
+        assert body and all(len(row) == len(header) for row in body), href
+        assert header[-2:] == ["Year of this assessment", "Year of peers' figures"], (href, header)
+        for row in body:
+            assert all(len(year) == 7 and year[4] == "-" for year in row[-2:]), row  # '2025-26'
+        ranks = [column for column, name in enumerate(header) if name.startswith("Percentile rank")]
+        for column in ranks:
+            seen_rank = True
+            for row in body:
+                if row[column] not in ("", "No score"):
+                    assert 0 <= float(row[column]) <= 100, row
+    assert seen_rank, "the range chart's CSV has the percentile rank column"
 
 
 @pytest.mark.parametrize("which", sorted(PAGES))
