@@ -105,3 +105,21 @@ def test_the_first_year_has_no_earlier_year(versions):
     assert not change.has_previous and change.previous_period is None
     assert change.overall.text == "No earlier year" and change.domain("alpha").text == "No earlier year"
     assert change.domain("beta").level is None and change.domain("alpha").level_change is None
+
+
+def test_the_gaps_in_words():
+    from assess.scoring import gap_to_peers_text, gap_to_target_text
+
+    assert [gap_to_target_text(gap) for gap in (-2, -1, 0, 1, None)] == [
+        "2 levels below the target",
+        "1 level below the target",
+        "Target reached",
+        "1 level above the target",
+        "No target",
+    ]
+    assert [gap_to_peers_text(gap) for gap in (-1, 0, 3, None)] == [
+        "1 level below the peer median",
+        "At the peer median",
+        "3 levels above the peer median",
+        "Not shown",
+    ]
