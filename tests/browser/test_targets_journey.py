@@ -123,3 +123,42 @@ def test_the_targets_page_and_the_change_table_pass_every_check(page: Page, two_
         region = page.locator('[role="region"]', has=table)
         expect(region).to_have_attribute("tabindex", "0")
         expect(region).to_have_attribute("aria-label", "Change since last year and gap to target")
+
+
+def test_a_colleagues_newer_target_gives_the_conflict_page_which_passes_every_check(
+    page: Page, live_server: LiveServer, two_years: dict
+) -> None:
+    """The page is opened, a colleague saves the same area (through the data layer, as their request would),
+    then this save is refused: 409, the error summary links to the area, theirs is shown, the choice is kept."""
+    from assess.data.targets import get_targets, save_targets
+    from assess.data.users import create_or_update_user
+    from assess.extensions import db
+    from assess.models import Assessment
+
+    page.set_viewport_size({"width": 320, "height": 900})
+    sign_in(page, EMAIL)
+    assessment, first = two_years["assessment"], two_years["first"]
+    page.goto(f"/assessments/{assessment}/targets")
+    with live_server.app.app_context():
+        row = db.session.get(Assessment, assessment)
+        colleague = create_or_update_user(
+            "colleague.targets@example.org", "Col League", "governor", PASSWORD, [row.site]
+        )
+        stored = get_targets(row.site_id, row.questionnaire_id).get(first)
+        seen = {first: (stored.version, stored.level)} if stored else {}
+        new_level = 3 if stored is None or stored.level != 3 else 5
+        save_targets(row.site, row.questionnaire_id, {first: new_level}, seen, colleague, assessment_id=row.id)
+        db.session.commit()
+    page.locator(f'input[name="target-{first}"][value="1"]').check()
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Save targets").click()
+    assert navigation.value is not None and navigation.value.status == 409
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("A colleague changed the target for")
+    expect(summary.locator("a")).to_have_attribute("href", f"#target-{first}")
+    expect(page.locator(f'input#target-{first}[type="radio"]')).to_have_count(1)  # the link leads to the area
+    expect(page.locator(f"#conflict-{first}")).to_contain_text("Saved by Col League")
+    expect(page.locator(f'input[name="target-{first}"][value="1"]')).to_be_checked()
+    audit(page)
+    assert_no_horizontal_scroll(page, 320)
+    keep_screenshot(page, "targets-conflict-320")
