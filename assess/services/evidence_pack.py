@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from assess import periods
-from assess.benchmarking import DIFFERS_BY_ONE_SITE, GroupBenchmark, NotShown
+from assess.benchmarking import DIFFERS_BY_ONE_SITE, GroupBenchmark, kind_plural
 from assess.charts.style import score_text
 from assess.charts.table import csv_safe
 from assess.investigate import RULES
@@ -246,33 +246,41 @@ def _group_label(group: GroupBenchmark | None) -> str | None:
     return f"{group.decision.label} ({others} other site{'' if others == 1 else 's'})"
 
 
-def _not_shown_text(reason: NotShown | None) -> str:
+def _not_shown_text(group: GroupBenchmark) -> str:
     """Why a group is not shown, in the words of the results page (templates/macros/benchmarks.html)."""
+    reason = group.decision.reason
     if reason is None:
         return "It is not shown."
     if reason.code == DIFFERS_BY_ONE_SITE:
-        return (
+        text = (
             f"It differs from ‘{reason.broader}’ by exactly one site, so showing both would reveal that site's result."
         )
-    count = reason.sites
-    sites = "No other sites" if count == 0 else f"Only {count} other site{'' if count == 1 else 's'}"
-    return (
-        f"{sites} in this group submitted an assessment for the period. Figures are shown only for groups of at "
-        f"least {reason.min_size}, so that no site's result can be worked out."
-    )
+    else:
+        count = reason.sites
+        sites = "No other sites" if count == 0 else f"Only {count} other site{'' if count == 1 else 's'}"
+        period = group.own_period or "the period"
+        text = (
+            f"{sites} in this group submitted an assessment for {period}. Figures are shown only for groups of at "
+            f"least {reason.min_size}, so that no site's result can be worked out."
+        )
+    return f"{text} {group.earlier_note()}".strip()
 
 
 def _peer_note(review: Review) -> str:
     results = review.results
-    if review.group is not None:
-        return (
-            f"Peer figures are from the group ‘{review.group.decision.label}’: the other sites of that group that "
-            f"submitted an assessment for {results.assessment.period}, by their self-assessed scores (not validated "
-            "levels). Other sites are never named."
+    group = review.group
+    if group is not None:
+        period = group.period or results.assessment.period
+        note = (
+            f"Peer figures are from the group ‘{group.decision.label}’: the other sites of that group that "
+            f"submitted an assessment for {period}, by their self-assessed scores (not validated levels). Other "
+            "sites are never named."
         )
+        earlier = group.comparison_note(kind_plural(results.assessment.site.kind))
+        return f"{note} {earlier}".strip()
     if not results.benchmarks:
         return "No peer figures are shown: there are no benchmarks for this assessment."
-    reasons = " ".join(f"{item.decision.label}: {_not_shown_text(item.decision.reason)}" for item in results.hidden)
+    reasons = " ".join(f"{item.decision.label}: {_not_shown_text(item)}" for item in results.hidden)
     return f"No peer figures are shown, because no peer group of this site may be shown. {reasons}".strip()
 
 
