@@ -26,6 +26,10 @@ ACTIONS = {
     "query-disagree": "Replied to a query: disagrees",
     "query-resolved": "Resolved a query",
     "query-closed": "Closed a query unresolved",
+    "answers-carried-over": "Started from earlier answers",
+    "carried-over-reviewed": "Reviewed carried-over answers",
+    "target-set": "Set a target",
+    "target-cleared": "Removed a target",
 }
 INTERNAL = "internal_note"  # audit fields never shown to the site
 
@@ -84,6 +88,8 @@ def _entry(
         details = [f"Confidence: {after.get('confidence')}"]
     elif event.action == "review-reopened":
         details = [f"Reason: {after.get('reason')}"]
+    elif event.action in YEAR_ACTIONS:
+        what, details = _year_entry(event, questionnaire, what)
     elif event.action.startswith("query-"):
         details = [
             f"{name.capitalize()}: {_area_titles(questionnaire, value) if name == 'areas' else value}"
@@ -112,6 +118,31 @@ def _changed_questions(
                 parts[-1] = "evidence removed"
         lines.append(f"{title}: {', '.join(parts)}")
     return lines
+
+
+YEAR_ACTIONS = {"answers-carried-over", "carried-over-reviewed", "target-set", "target-cleared"}
+
+
+def _year_entry(event: AuditEvent, questionnaire: Questionnaire, what: str) -> tuple[str, list[str]]:
+    """Carrying answers over from last year, reviewing them, and the site's targets."""
+    after: dict[str, Any] = event.after or {}
+    details: list[str] = []
+    domain_id = after.get("domain")
+    title = questionnaire.domain(domain_id).title if domain_id and questionnaire.has_domain(domain_id) else None
+    if event.action == "answers-carried-over":
+        what = f"Started from the answers of {after.get('from_period')}"
+        questions, areas = len(after.get("questions") or []), len(after.get("domains") or [])
+        details = [f"{questions} answers carried over into {areas} areas"]
+        if after.get("not_carried_over"):
+            details.append(f"Not carried over: {len(after['not_carried_over'])} questions")
+    elif event.action == "carried-over-reviewed" and title:
+        what = f"Reviewed ‘{title}’ (carried over)"
+    elif event.action in {"target-set", "target-cleared"}:
+        if title:
+            what = f"{'Set a target for' if event.action == 'target-set' else 'Removed the target for'} ‘{title}’"
+        old, new = (event.before or {}).get("level"), after.get("level")
+        details = [f"Target level from {'none' if old is None else old} to {'none' if new is None else new}"]
+    return what, details
 
 
 QUERY_FIELDS = ("areas", "text", "evidence", "due", "status")

@@ -245,6 +245,9 @@ def test_carried_over_areas_block_submitting_until_each_is_saved(gov_client, pre
     [reviewed] = events(assessment_id, "carried-over-reviewed")
     assert reviewed.after == {"domain": first.id, "answers_changed": []}
     assert reviewed.user_id == gov.id
+    history = text_of(page(gov_client.get(f"/assessments/{assessment_id}/history")).find("main"))
+    assert f"Started from the answers of {PREVIOUS}" in history
+    assert f"Reviewed ‘{first.title}’ (carried over)" in history
     tasks = page(gov_client.get(f"/assessments/{assessment_id}"))
     assert text_of(tasks.select_one("#carried-over-heading")) == (
         f"11 areas carried over from {PREVIOUS} still need review"

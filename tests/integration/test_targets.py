@@ -102,7 +102,9 @@ def test_saving_sets_and_clearing_removes_a_target_each_an_audit_event_in_the_hi
     ]
     assert all(event.assessment_id == world["assessment"].id for event in events)
     history = text_of(main(page(ada.get(f"/assessments/{world['assessment'].id}/history"))))
-    assert "Target set" in history and "Target cleared" in history
+    first_title = results.find(id=f"domain-{first}").get_text(strip=True)
+    assert f"Set a target for ‘{first_title}’" in history and "Target level from 4 to 5" in history
+    assert "Removed the target for" in history and "Target level from 3 to none" in history
 
 
 def test_saving_unchanged_targets_changes_nothing_and_twice_is_not_a_conflict(world):
