@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from assess import periods
 from assess.admin.remit import describe_remit
-from assess.charts import figure_json, percentile_text, score_text
+from assess.charts import figure_json, percentile_text, percentile_words, score_text
 from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH, choice_field_name, evidence_field_name
 
 LONDON = ZoneInfo("Europe/London")
@@ -73,6 +73,7 @@ def register(app: Flask) -> None:
     app.add_template_global(chart_json)
     app.add_template_global(score_text)
     app.add_template_global(percentile_text)
+    app.add_template_global(percentile_words)
     app.add_template_global(service_navigation)
     app.add_template_global(remit_lines)
     app.add_template_global(choice_field_name)

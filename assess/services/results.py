@@ -5,6 +5,7 @@ cannot disagree; the inspector's and commissioner's pages will too."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -14,6 +15,7 @@ from assess.charts import Chart, TrendPoint, benchmark_charts, points_from_score
 from assess.charts.style import WRAP_AT
 from assess.data import benchmarks as benchmark_data
 from assess.data import targets as target_data
+from assess.data.targets import StoredTarget
 from assess.models import Assessment, AssessmentScore, Site
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import (
@@ -184,12 +186,7 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         trend_points=points_from_scores(earlier + ([stored] if stored is not None else [])),
         previous=previous,
         change=result_change(questionnaire, result, previous),
-        # Only areas of this version, at levels it has (a target set on another version's area is not shown).
-        targets={
-            domain_id: item.level
-            for domain_id, item in targets.items()
-            if questionnaire.has_domain(domain_id) and item.level in {level.value for level in questionnaire.levels}
-        },
+        targets=_usable_targets(questionnaire, targets),
     )
 
 
@@ -206,5 +203,17 @@ class SiteTrend:
 def site_trend(site: Site) -> SiteTrend:
     """A site's latest submitted result in every period, on the latest version of the questionnaire."""
     loaded = latest()
-    points = points_from_scores(benchmark_data.get_trend(site, loaded.definition.id))
-    return SiteTrend(loaded.definition, points, trend_charts(loaded.definition, points, subject=site.name))
+    questionnaire = loaded.definition
+    points = points_from_scores(benchmark_data.get_trend(site, questionnaire.id))
+    targets = _usable_targets(questionnaire, target_data.get_targets(site.id, questionnaire.id))
+    return SiteTrend(questionnaire, points, trend_charts(questionnaire, points, subject=site.name, targets=targets))
+
+
+def _usable_targets(questionnaire: Questionnaire, targets: Mapping[str, StoredTarget]) -> dict[str, int]:
+    """Only areas of this version, at levels it has (a target set on another version's area is not shown)."""
+    levels = {level.value for level in questionnaire.levels}
+    return {
+        domain_id: item.level
+        for domain_id, item in targets.items()
+        if questionnaire.has_domain(domain_id) and item.level in levels
+    }

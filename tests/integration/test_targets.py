@@ -197,3 +197,21 @@ def test_a_target_cleared_and_set_again_by_colleagues_meanwhile_is_still_a_confl
     refused = ada.post(world["url"], data={**ada_form, f"target-{first}": "5"})
     assert refused.status_code == 409 and stored(site) == {first: (2, 1)}
     assert "Saved by Dana" in text_of(main(page(refused)).find(id=f"conflict-{first}"))
+
+
+def test_the_trend_page_draws_each_areas_target_and_its_csv_holds_it(world, make, gov):
+    import csv
+    import io
+
+    site = world["site"]
+    make.submitted(site, gov, "2024-25", choice="1")
+    first = world["areas"][0]
+    ada = world["ada"]
+    before = list(csv.DictReader(io.StringIO(ada.get(f"/sites/{site.code}/trend/domain-trend.csv").text)))
+    assert before and all(row.get("Target level") in (None, "", "No target") for row in before)
+
+    data = form_of(page(ada.get(world["url"])))
+    assert ada.post(world["url"], data={**data, f"target-{first}": "4"}).status_code == 302
+    rows = list(csv.DictReader(io.StringIO(ada.get(f"/sites/{site.code}/trend/domain-trend.csv").text)))
+    targets = {row["Target level"] for row in rows if row.get("Target level") not in (None, "", "No target")}
+    assert targets == {"4"}, rows[:3]
