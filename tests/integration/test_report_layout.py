@@ -219,8 +219,40 @@ def test_page_one_is_the_summary_a_board_reads(demo_app, report):
     gain = first[first.index("Most to gain") :]
     assert re.search(r"Leadership, strategy and culture: \d – [\w -]+, \d levels? below the target", gain), gain
     # Nothing of page two is on page one: the summary fits on its page.
-    assert "About this assessment" not in first
-    assert "About this assessment" in report["pages"][1]
+    assert "How your overall score has changed" not in first
+    assert report["pages"][1].startswith(f"{site['name']}, {site['period']} Service user involvement results How your")
+
+
+DEMO_SITES = ("DEMO-FWR", "DEMO-ASH", "DEMO-ORW", "DEMO-BRY", "DEMO-KNG", "DEMO-PDU-GW", "DEMO-PDU-LM", "DEMO-PDU-TV")
+
+
+def test_every_demo_sites_report_is_at_most_twelve_pages_with_the_summary_alone_on_page_one(demo_app, with_targets):
+    """Each demo site's latest report (answers, evidence, reviews and peer groups differ), as the route makes it."""
+    from sqlalchemy import select
+
+    from assess.extensions import db
+    from assess.models import Assessment, Site
+
+    counts = {}
+    with demo_app.test_request_context():
+        for code in DEMO_SITES:
+            site = db.session.scalar(select(Site).where(Site.code == code))
+            assessment = db.session.scalars(
+                select(Assessment)
+                .where(Assessment.site_id == site.id, Assessment.status == "submitted")
+                .order_by(Assessment.period.desc(), Assessment.id.desc())
+            ).first()
+            rendered = build.make_pdf(build.gather(assessment))
+            pages = page_texts(rendered.pdf)
+            counts[code] = len(pages)
+            assert "Strongest areas" in pages[0] and "Most to gain" in pages[0], code
+            assert "How your overall score has changed" not in pages[0], code
+            assert pages[1].startswith(f"{site.name}, {assessment.period} Service user involvement results How your"), (
+                code,
+                pages[1][:200],
+            )
+        db.session.remove()
+    assert all(count <= MAX_PAGES for count in counts.values()), counts
 
 
 def test_page_one_has_a_strip_chart_per_row_with_the_rows_figures(report):
