@@ -1,6 +1,7 @@
 """The PDF report in a real browser: the results page's "Download report (PDF)" link downloads a PDF that
-opens, and the page shown when a report cannot be made in time passes every page check (axe, HTML, title,
-<h1>, skip link, text spacing)."""
+opens, whose first page is the summary; the page shown when a report cannot be made in time, and the page for a
+peer group that the report cannot show, pass every page check (axe, HTML, title, <h1>, skip link, text spacing),
+at 320 CSS pixels too, and the way on is reachable by keyboard."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.audit import assert_text_spacing_keeps_content, audit
+from tests.browser.audit import assert_no_horizontal_scroll, assert_text_spacing_keeps_content, audit
 from tests.browser.conftest import LiveServer
 from tests.browser.data import Seed
 from tests.browser.pagewatch import watch
@@ -51,6 +52,8 @@ def test_results_page_link_downloads_the_pdf(audience_page: Callable[[str], Page
     assert seeded.other["name"] in text
     missing = [domain["title"] for domain in seeded.domains if " ".join(domain["title"].split()) not in text]
     assert not missing, missing
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Overall level:" in first and "Strongest areas" in first and "Most to gain" in first
 
 
 def test_report_unavailable_page_passes_every_check(
@@ -69,3 +72,28 @@ def test_report_unavailable_page_passes_every_check(
     page.get_by_role("link", name="see your results, benchmarks and next steps").click()
     expect(page.locator("h1")).to_be_visible()
     assert page.url.endswith("/results"), page.url
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_group_the_report_cannot_show_is_a_clear_page(
+    audience_page: Callable[[str], Page], seeded: Seed, width: int
+) -> None:
+    page = audience_page("governor")
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(f"/assessments/{seeded.placeholders['submitted']}/report.pdf?group=no-such-group")
+    assert response is not None and response.status == 404, response and response.status
+    expect(page.locator("h1")).to_have_text("There is no report for that peer group")
+    expect(page.get_by_text("there is no such group")).to_be_visible()
+    audit(page)
+    assert_text_spacing_keeps_content(page)
+    if width == 320:
+        assert_no_horizontal_scroll(page, 320)
+    # The way on, by keyboard: Tab reaches a report link of a group that is shown.
+    links = page.locator("main a")
+    assert links.count() >= 1
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.closest('main') !== null"):
+            break
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused and "report.pdf" in focused, focused
