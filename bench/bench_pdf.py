@@ -10,9 +10,10 @@ demo data set (230 more sites, 2 periods), so that the demo governor's prison DE
 the latest period. PostgreSQL needs TEST_DATABASE_URL, as the test suite does.
 
 Two reports:
-- chosen: the results page's default, the charts of one peer group (3 charts) and the site's overall trend
-  (1 chart: DEMO-FWR has two periods), the other groups in a table: 4 charts;
-- all: `?group=all`, the charts of every shown group (15 charts for DEMO-FWR) and the trend: 16 charts.
+- chosen: the results page's default: since issue 13 a 12-page report whose first page's chart is drawn by the
+  app (strips, no Chromium), the printed charts of one peer group (range and levels: 2 charts) and the site's
+  overall trend (1 chart: DEMO-FWR has two periods), the other groups in a table: 3 exported charts;
+- all: `?group=all`, the printed charts of every shown group (10 for DEMO-FWR) and the trend: 11 charts.
 
 Measured (what the download route does on a cache miss: gather, cache key, charts, HTML, PDF):
 - cold: the first report in a new process (a subprocess per run), so Chromium (the chart exporter) and
