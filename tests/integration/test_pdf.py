@@ -661,3 +661,19 @@ def test_a_group_that_is_not_shown_or_unknown_is_a_clear_page(ada_client, assess
     hrefs = {link["href"] for link in main(soup).find_all("a")}
     assert f"/assessments/{assessment.id}/report.pdf?group=national" in hrefs
     assert f"/assessments/{assessment.id}/report.pdf?group=region" in hrefs
+
+
+def test_a_site_with_no_peer_group_shown_gets_a_summary_without_peer_figures(app_ctx, make):
+    """No peer has submitted in any year: page one still holds the areas and says why there is no median."""
+    lone = make.site(code="GOV-L", name="HMP Lone")
+    person = make.user("governor", sites=(lone,), email="lone@example.org")
+    assessment = submit(make, lone, person, varied_answers(make), {})
+    client = sign_in(new_client(app_ctx), person)
+    data = download(client, assessment.id).get_data()
+    reader = PdfReader(io.BytesIO(data))
+    first = squash(reader.pages[0].extract_text())
+    assert "No peer group can be shown for this assessment, so there is no peer median" in first
+    assert "This is the first assessment HMP Lone has submitted" in first
+    assert "Change since last year" in first
+    assert first.count("Not shown") == 1 + len(make.questionnaire().definition.domains)  # every median cell
+    assert len(reader.pages) <= 12
