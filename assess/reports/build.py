@@ -1,5 +1,12 @@
 """One assessment's report: gather what it shows (the same functions as the results page), key it for
-the cache, export its charts, fill in the template and render the PDF within the time limit."""
+the cache, export its charts, fill in the template and render the PDF within the time limit.
+
+The report is written for a board (issue 13): page one is a summary read in two minutes (the overall level,
+the change since last year, each area against the peer median and the target level as a strip chart in the
+rows of its table, assess/charts/summary.py, and the strongest areas and those with most to gain with their
+next step); then the trend, each area in a few lines, the peer groups' figures and charts, and the answers,
+evidence and method as appendices. tests/integration/test_report_layout.py holds it to one page for the summary
+and 12 pages for every demo site's default report."""
 
 from __future__ import annotations
 
