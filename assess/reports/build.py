@@ -418,7 +418,9 @@ def _library_versions() -> tuple[str, ...]:
 def template_fingerprint() -> str:
     """The templates' and stylesheet's bytes (read each time: cheap, and right after an edit), the code
     version and the versions of the libraries that draw the report."""
-    return cache.fingerprint([*(TEMPLATES / name for name in REPORT_FILES), *SHARED_TEMPLATES], *_library_versions())
+    # The first page's strips are drawn by assess/charts/summary.py into the HTML: its code is part of the layout.
+    files = [*(TEMPLATES / name for name in REPORT_FILES), *SHARED_TEMPLATES, Path(summary_chart.__file__)]
+    return cache.fingerprint(files, *_library_versions())
 
 
 def cache_key(data: ReportData) -> str:
