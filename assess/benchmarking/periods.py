@@ -4,9 +4,12 @@ others have submitted, the latest earlier period for which the group may be show
 Pure: the caller passes a function that gives a period's candidates (group id, label, members), so that it
 reads the database only for the periods actually needed, newest first, and stops when every group is placed.
 
-Disclosure control runs per period, among the groups still to be placed (decide_disclosure): no two groups
-shown from one period differ by exactly one site. Groups shown from different periods are drawn from
-different submissions, so their figures cannot be subtracted one from the other to reveal a site.
+Disclosure control runs per period over EVERY group of the site (decide_disclosure), exactly as the site's own
+results page for that period decides them, and a group is shown from an earlier period only when that decision
+shows it. Deciding among the groups still to be placed alone would not do: a group hidden on the earlier year's
+page because it differs by one site from a broader group shown there could then be shown from that year on this
+year's page, and the two pages together would reveal that site. Groups shown from different periods are drawn
+from different submissions, so their figures cannot be subtracted one from the other.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def place_groups(
     `own_candidates`: every group for the assessment's own period, in display order. `earlier_periods`: the
     periods before it that might have enough (any order; called only if some group is not shown for its own
     period). `candidates_for(period, group_ids)`: those groups' candidates for an earlier period (called once
-    per period consulted, newest first, with the groups still to be placed, until none is left)."""
+    per period consulted, newest first, with every group, until no group is left to place)."""
     own = decide_disclosure(own_candidates, min_size)
     placed: dict[str, Placement] = {}
     skipped: dict[str, list[tuple[str, NotShown]]] = {}
@@ -77,9 +80,12 @@ def place_groups(
     if remaining:
         for period in sorted({item for item in earlier_periods() if item < own_period}, reverse=True):
             consulted.append(period)
+            every = tuple(decision.group_id for decision in own)
             asked = set(remaining)
-            found = [item for item in candidates_for(period, tuple(remaining)) if item[0] in asked]
+            found = [item for item in candidates_for(period, every) if item[0] in set(every)]
             for decision in decide_disclosure(found, min_size):
+                if decision.group_id not in asked:
+                    continue
                 if decision.shown:
                     placed[decision.group_id] = Placement(
                         decision.group_id, period, decision, tuple(skipped[decision.group_id])

@@ -68,8 +68,9 @@ def test_too_few_this_year_uses_the_latest_earlier_year_with_enough_and_stops_th
     assert (region.period, region.decision.shown, len(region.decision.members)) == ("2024-25", True, 6)
     assert [(period, reason.code, reason.sites) for period, reason in national.skipped] == [(OWN, TOO_FEW_SITES, 2)]
     assert [(period, reason.sites) for period, reason in region.skipped] == [(OWN, 1), ("2025-26", 3)]
-    # Newest first, only the groups still to place, and never 2023-24: every group was placed by then.
-    assert periods.asked == [("2025-26", ("national", "region")), ("2024-25", ("region",))]
+    # Newest first, every group each time (disclosure for a year is decided over all the site's groups, as
+    # that year's own page decides it), and never 2023-24: every group was placed by then.
+    assert periods.asked == [("2025-26", ("national", "region")), ("2024-25", ("national", "region"))]
     assert placed.consulted == (OWN, "2025-26", "2024-25")
     assert {period: [item.group_id for item in found] for period, found in placed.by_period().items()} == {
         "2025-26": ["national"],
@@ -92,27 +93,41 @@ def test_later_periods_are_never_used_and_no_period_with_enough_leaves_the_own_r
     assert [period for period, _ in periods.asked] == ["2025-26"]
 
 
-def test_disclosure_runs_per_period_among_the_groups_still_to_place():
-    # This year only the national group has enough. Last year, national and region differ by one site, but the
-    # national group is shown from this year, so last year's region group may be shown: the two are drawn from
-    # different submissions and cannot be subtracted.
+def test_disclosure_for_an_earlier_year_is_decided_over_every_group_as_that_years_page_decides_it():
+    # This year only the national group has enough. Last year national (6) and category (5) differ by exactly
+    # one site, so last year's own results page shows national and hides category. Showing category from last
+    # year on this year's page would let the two pages together reveal that one site: it stays hidden.
     periods = Periods(
         {
             OWN: {"national": _sites(1, 6), "region": _sites(1, 2), "category": _sites(1, 2)},
-            "2025-26": {"region": _sites(1, 7), "category": _sites(1, 6)},
+            "2025-26": {"national": _sites(1, 6), "region": _sites(1, 9), "category": _sites(1, 5)},
         }
     )
     national, region, category = periods.place().groups
     assert national.period == OWN
     assert region.period == "2025-26" and region.decision.shown
-    # Among the groups placed from 2025-26, region and category differ by one site: the broader is kept.
     assert category.period is None and not category.decision.shown
     assert category.decision.reason == NotShown(TOO_FEW_SITES, 2, 5)
     assert [(period, reason.code) for period, reason in category.skipped] == [
         (OWN, TOO_FEW_SITES),
         ("2025-26", DIFFERS_BY_ONE_SITE),
     ]
-    assert periods.asked == [("2025-26", ("region", "category"))]
+    assert periods.asked == [("2025-26", ("national", "region", "category"))]
+
+
+def test_a_group_shown_from_an_earlier_year_is_one_that_years_own_page_shows():
+    # Two groups still to place, and last year's national group (not to place: shown from this year) differs
+    # from one of them by a site. Deciding among the groups to place alone would show it.
+    periods = Periods(
+        {
+            OWN: {"national": _sites(1, 9), "region": _sites(1, 3), "category": _sites(20, 3)},
+            "2025-26": {"national": _sites(1, 8), "region": _sites(1, 7), "category": _sites(20, 6)},
+        }
+    )
+    national, region, category = periods.place().groups
+    assert national.period == OWN
+    assert region.period is None and region.skipped[-1][1].code == DIFFERS_BY_ONE_SITE
+    assert category.period == "2025-26" and category.decision.shown
 
 
 def test_a_group_hidden_this_year_for_differing_by_one_site_falls_back_too():
