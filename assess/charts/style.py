@@ -105,21 +105,23 @@ def percentile_number(value: Fraction | Decimal | int | None, missing: str = "No
 
 def percentile_words(value: Fraction | Decimal | int | None, missing: str = "no score") -> str:
     """A percentile rank in plain words, for a sentence about where a site's score sits in its group:
-    'the lowest in the group' (0: every peer scored more), 'the highest in the group' (100), otherwise
-    'higher than about 63% of the group' (rounded half up; a peer with the same score counts as half)."""
+    'lower than every site in the group' (0), 'higher than every site in the group' (100), otherwise
+    'higher than about 63% of the group, counting ties as half' (rounded half up). The rank counts a peer with
+    the same score as half, and the words say so: with whole levels, ties are common (a site level with every
+    peer has rank 50, and is higher than none of them)."""
     if value is None:
         return missing
     exact = Fraction(value)
     if exact <= 0:
-        return "the lowest in the group"
+        return "lower than every site in the group"
     if exact >= 100:
-        return "the highest in the group"
+        return "higher than every site in the group"
     whole = math.floor(exact + Fraction(1, 2))
     if whole <= 0:
         return "among the lowest in the group"
     if whole >= 100:
         return "among the highest in the group"
-    return f"higher than about {whole}% of the group"
+    return f"higher than about {whole}% of the group, counting ties as half"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -373,6 +373,10 @@ def test_answers_that_cannot_be_carried_over_are_listed_on_the_task_list(
     area = page(gov_client.get(f"/assessments/{assessment_id}/domains/{newer_version.domains[1].id}"))
     banner = text_of(area.select_one(".govuk-notification-banner"))
     assert "Choose an answer again for:" in banner and narrowed.text_for("prison") in banner
+    # The first area's page never asks again for the question no longer asked (it is not on the page).
+    first = page(gov_client.get(f"/assessments/{assessment_id}/domains/{newer_version.domains[0].id}"))
+    banner = text_of(first.select_one(".govuk-notification-banner"))
+    assert "Choose an answer again for:" not in banner and gone.text_for("prison") not in banner
 
     # Listed until the first submit: still there after every area is reviewed.
     for domain in newer_version.domains:

@@ -3,7 +3,7 @@
 Benchmarks are built by hand for the mini questionnaire (domains alpha and beta, levels 0 to 5). No app,
 no database. Worked numbers:
   alpha: your score 2.7; quartiles 1.75 -> "1.8", 3.125 -> "3.1"; median 2.25 -> "2.3" (half up);
-         percentile rank 62.5 -> "62.5" in tables, "higher than about 63% of the group" in words;
+         percentile rank 62.5 -> "62.5" in tables, "higher than about 63% of the group, counting ties as half" in words;
          6 peers at levels 0:0 1:1 2:2 3:2 4:1 5:0.
   beta:  suppressed (3 peers with a score, fewer than 5), so "Not shown" with the reason and never plotted.
 The subject is "HMP Fellwater": it names the site's scores wherever "your score" was said before.
@@ -374,7 +374,7 @@ def test_range_table_holds_the_same_numbers(mini: Questionnaire) -> None:
         assert Decimal(str(quartiles.base[index])) + Decimal(str(quartiles.x[index])) == Decimal(str(upper))
         # The same rank in words in the hover text: the table's number rounded half up to a whole percent.
         whole = int((Decimal(row.values[4]) + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR"))
-        assert f"(higher than about {whole}% of the group)" in site.hovertext[index]
+        assert f"(higher than about {whole}% of the group, counting ties as half)" in site.hovertext[index]
 
 
 def test_range_chart_with_a_suppressed_domain(mini: Questionnaire) -> None:
@@ -749,7 +749,9 @@ def test_the_subject_is_named_in_titles_legends_hover_text_and_tables(mini: Ques
         assert "North West" in [trace.name for trace in chart.figure.data]
         assert "North West is above" in chart.description
     assert range_.table.headers[-1] == "Percentile rank of North West"
-    assert range_.figure.data[2].hovertext[0] == "Alpha<br>North West: 2.7 (higher than about 63% of the group)"
+    assert range_.figure.data[2].hovertext[0] == (
+        "Alpha<br>North West: 2.7 (higher than about 63% of the group, counting ties as half)"
+    )
     assert radar.figure.data[1].hovertext[0] == "Alpha<br>Peer median: 2.3 (6 peers)"
     assert trend.figure.data[0].hovertext[0] == "2024-25<br>North West: 1.8"
     assert trend.table.headers == ("Year", "North West")
@@ -868,14 +870,14 @@ def test_points_from_stored_scores() -> None:
 @pytest.mark.parametrize(
     ("value", "number", "words"),
     [
-        (Fraction(0), "0", "the lowest in the group"),
-        (Fraction(1), "1", "higher than about 1% of the group"),
-        (Fraction(75, 2), "37.5", "higher than about 38% of the group"),
-        (Fraction(100, 3), "33.3", "higher than about 33% of the group"),
-        (Fraction(125, 2), "62.5", "higher than about 63% of the group"),
+        (Fraction(0), "0", "lower than every site in the group"),
+        (Fraction(1), "1", "higher than about 1% of the group, counting ties as half"),
+        (Fraction(75, 2), "37.5", "higher than about 38% of the group, counting ties as half"),
+        (Fraction(100, 3), "33.3", "higher than about 33% of the group, counting ties as half"),
+        (Fraction(125, 2), "62.5", "higher than about 63% of the group, counting ties as half"),
         (Fraction(1, 5), "0.2", "among the lowest in the group"),
         (Fraction(9979, 100), "99.8", "among the highest in the group"),
-        (Fraction(100), "100", "the highest in the group"),
+        (Fraction(100), "100", "higher than every site in the group"),
     ],
 )
 def test_percentile_ranks_are_numbers_in_tables_and_words_on_pages(value: Fraction, number: str, words: str) -> None:
