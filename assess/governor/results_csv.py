@@ -11,7 +11,6 @@ import io
 from typing import TYPE_CHECKING
 
 from assess.charts.table import csv_safe
-from assess.scoring import gap_to_target_text
 from assess.scoring.change import Change
 from assess.services.validation import NOT_REVIEWED, ValidationView
 
@@ -95,7 +94,7 @@ def results_csv(view: AssessmentResults, validation: ValidationView, group: Grou
                 *_change_cells(change.domain(item.domain_id) if change else None),
                 _number(target),
                 _number(view.gap_to_target(item.domain_id)),
-                gap_to_target_text(view.gap_to_target(item.domain_id)) if target is not None else "No target",
+                view.target_words(item.domain_id),
                 *_peer_cells(view, group, item.domain_id),
             ]
         )

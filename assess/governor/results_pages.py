@@ -14,7 +14,6 @@ from assess.common.downloads import csv_download
 from assess.governor.blueprint import bp
 from assess.governor.results_csv import results_csv as results_csv_text
 from assess.questionnaire.forms import answer_label
-from assess.scoring import gap_to_peers_text, gap_to_target_text
 from assess.services.queries import assessment_queries
 from assess.services.results import assessment_results
 from assess.services.validation import validation_view
@@ -51,8 +50,6 @@ def results(assessment: Assessment) -> str | Response:
         benchmarks=view.benchmarks,
         chosen=chosen,
         charts=view.charts(chosen) if chosen else [],
-        gap_to_target_text=gap_to_target_text,
-        gap_to_peers_text=gap_to_peers_text,
     )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 
-from assess.benchmarking import OVERALL, GroupBenchmark
+from assess.benchmarking import OVERALL, GroupBenchmark, kind_plural
 from assess.charts import PRINT_WRAP_AT, Chart, TrendPoint
 from assess.charts import summary as summary_chart
 from assess.charts.style import percentile_words
@@ -54,7 +54,6 @@ DEFAULT_TIME_LIMIT = 20.0  # seconds for the charts and the PDF of one report (c
 # and the peer median) are the first page's chart and the range chart's table already.
 PRINTED_CHARTS = ("range", "levels")
 SUMMARY_COUNT = 3  # areas listed on the first page as strongest, and as with most to gain
-KIND_PLURALS = {"prison": "prisons", "probation": "probation services"}
 
 
 class ReportUnavailable(RuntimeError):
@@ -203,7 +202,7 @@ class ReportData:
 
     @property
     def kind_plural(self) -> str:
-        return KIND_PLURALS.get(self.assessment.site.kind, "sites")
+        return kind_plural(self.assessment.site.kind)
 
     @property
     def chosen(self) -> GroupBenchmark | None:

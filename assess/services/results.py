@@ -23,6 +23,8 @@ from assess.scoring import (
     PreviousResult,
     Result,
     change_since,
+    gap_to_peers_text,
+    gap_to_target_text,
     level_for,
     round_score,
     score_assessment,
@@ -66,6 +68,20 @@ class AssessmentResults:
         if target is None or own is None:
             return None
         return own - target
+
+    def target_words(self, domain_id: str) -> str:
+        """The gap to the area's target in words, the same on the page, in the CSV and in the PDF: "No target",
+        "Not scored this year" (a target, but no level to compare), "Target reached", "2 levels below the
+        target"."""
+        if self.targets.get(domain_id) is None:
+            return "No target"
+        if self.level(domain_id) is None:
+            return "Not scored this year"
+        return gap_to_target_text(self.gap_to_target(domain_id))
+
+    def peer_words(self, group: GroupBenchmark | None, domain_id: str) -> str:
+        """The gap to the group's median level in words ("1 level below the peer median", "Not shown")."""
+        return gap_to_peers_text(self.gap_to_peers(group, domain_id))
 
     def peer_median_level(self, group: GroupBenchmark | None, domain_id: str) -> int | None:
         """The level the group's median score reaches (rounded as scores are, then the highest level it

@@ -123,3 +123,20 @@ def test_the_gaps_in_words():
         "3 levels above the peer median",
         "Not shown",
     ]
+
+
+def test_the_words_for_the_gap_to_target_tell_no_target_from_no_level():
+    """One wording for the page, the CSV and the PDF (AssessmentResults.target_words): an area with a target
+    but no level this year (every answer "not applicable", where a version allows it) never reads "No target"."""
+    from types import SimpleNamespace
+
+    from assess.services.results import AssessmentResults
+
+    levels = {"voice": 2, "delivery": None}
+    view = object.__new__(AssessmentResults)
+    view.targets = {"voice": 4, "delivery": 3}
+    view.result = SimpleNamespace(level=2, domain=lambda domain_id: SimpleNamespace(level=levels[domain_id]))
+    assert view.target_words("voice") == "2 levels below the target"
+    assert view.target_words("delivery") == "Not scored this year"
+    view.targets = {}
+    assert view.target_words("voice") == "No target"
