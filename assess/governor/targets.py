@@ -12,7 +12,6 @@ from assess.auth.decorators import governor_required
 from assess.auth.loaders import assessment_required
 from assess.governor.blueprint import bp
 from assess.governor.target_forms import NO_TARGET, build_targets_form, target_field_name
-from assess.scoring import score_assessment
 from assess.services.questionnaires import definition_for
 from assess.services.targets import Posted, StoredTarget, TargetArea, TargetConflict, save_targets, target_areas
 
@@ -32,8 +31,7 @@ def targets(assessment: Assessment) -> str | Response | tuple[str, int]:
     if not assessment.is_submitted:  # set from the results, which a draft does not have yet
         return redirect(url_for("governor.task_list", assessment_id=assessment.id))
     questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
-    result = score_assessment(questionnaire, assessment.answer_map())
-    areas = target_areas(assessment, questionnaire, {item.domain_id: item.level for item in result.domains})
+    areas = target_areas(assessment, questionnaire)
     form_class = build_targets_form(areas)
     conflict: dict[str, StoredTarget | None] = {}
     # The version and level of each area's target when the page was opened (kept in the form, so that a save

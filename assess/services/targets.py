@@ -15,6 +15,7 @@ from assess.data.audit import Person
 from assess.data.targets import StoredTarget, TargetConflict
 from assess.models import Assessment
 from assess.questionnaire.schema import Domain, Level, Questionnaire
+from assess.scoring import score_assessment
 
 __all__ = ["Posted", "StoredTarget", "TargetArea", "TargetConflict", "save_targets", "target_areas", "target_levels"]
 
@@ -47,11 +48,11 @@ class Posted:
     seen_level: int | None
 
 
-def target_areas(
-    assessment: Assessment, questionnaire: Questionnaire, levels: Mapping[str, int | None]
-) -> list[TargetArea]:
-    """Every area of the questionnaire, in its order, with the site's stored target. `levels`: this assessment's
-    level in each area (by domain id)."""
+def target_areas(assessment: Assessment, questionnaire: Questionnaire) -> list[TargetArea]:
+    """Every area of the questionnaire, in its order, with this assessment's level there (worked out from its
+    answers, as the results page does) and the site's stored target."""
+    result = score_assessment(questionnaire, assessment.answer_map())
+    levels = {item.domain_id: item.level for item in result.domains}
     stored = target_data.get_targets(assessment.site_id, questionnaire.id)
     return [
         TargetArea(domain, levels.get(domain.id), stored.get(domain.id), tuple(target_levels(questionnaire, domain)))
