@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js assess/static/css/plotly.css
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-unit lint db demo assets browser bench requirements clean install
+.PHONY: help run serve test test-unit lint db demo assets browser bench requirements clean install
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ demo: db ## Load the demo data (when the database has no accounts yet)
 run: demo browser ## Set everything up and serve the app on http://127.0.0.1:$(PORT)
 	@echo "Serving SUI Assess on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+serve: install browser ## Serve as in production (README: Deployment): migrations, then gunicorn on 127.0.0.1:8000 (HOST, PORT)
+	@export ASSESS_ENV="$${ASSESS_ENV:-production}" PORT="$${PORT:-8000}"; \
+	  $(FLASK) db upgrade && \
+	  echo "Serving SUI Assess (ASSESS_ENV=$$ASSESS_ENV) under gunicorn on $${HOST:-127.0.0.1}:$$PORT (Ctrl+C to stop)" && \
+	  exec $(BIN)/gunicorn --config scripts/gunicorn.conf.py wsgi:app
 
 test: demo browser ## Set everything up (as make run does), then run the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest

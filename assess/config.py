@@ -8,6 +8,14 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-only-secret-do-not-use-in-production"
+# The values ASSESS_ENV accepts: `development` (the default: `make run`), `test` (the test suite sets it in its
+# own settings) and `production` (secure cookies, HSTS, and the checks on secrets below).
+ENVIRONMENTS = ("development", "test", "production")
+# Production's SECRET_KEY: at least this many bytes, and enough different characters to be random, not a word
+# repeated (secrets.token_urlsafe(48) gives 64 characters drawn from 64).
+MIN_SECRET_BYTES = 32
+MIN_SECRET_DISTINCT_CHARACTERS = 16
+MAKE_A_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 def _database_url(instance_path: Path) -> str:
@@ -45,14 +53,69 @@ def _flag(name: str, default: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0 (or true or false), not {text!r}")
 
 
-def from_environment(instance_path: Path) -> dict[str, Any]:
-    environment = os.environ.get("ASSESS_ENV", "development").strip().lower()
+def _environment() -> str:
+    text = os.environ.get("ASSESS_ENV", "development")
+    if text.strip().lower() not in ENVIRONMENTS:
+        raise ConfigError(f"ASSESS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {text!r}")
+    return text.strip().lower()
+
+
+def _weak_secret(name: str, value: str) -> str | None:
+    """Why `value` cannot be the production SECRET_KEY (or a fallback), or None when it can."""
+    if value.strip() in ("", DEFAULT_SECRET):
+        return f"{name} must be set to a long random value when ASSESS_ENV=production (not the development default)"
+    if len(value.encode()) < MIN_SECRET_BYTES or len(set(value)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        return (
+            f"{name} must be at least {MIN_SECRET_BYTES} random bytes when ASSESS_ENV=production "
+            f"(this one has {len(value.encode())} bytes and {len(set(value))} different characters)"
+        )
+    return None
+
+
+def _secrets(production: bool) -> tuple[str, list[str], str]:
+    """SECRET_KEY, the old keys still accepted while it is rotated (SECRET_KEY_FALLBACKS), and the password salt.
+
+    Passwords are hashed with SECURITY_PASSWORD_SALT, not SECRET_KEY, so SECRET_KEY can be changed without
+    locking anyone out. Outside production the salt defaults to SECRET_KEY (as it always has, so that the
+    accounts in a local database keep working); in production it must be set, and differ from SECRET_KEY.
+    """
     secret = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    fallbacks = os.environ.get("SECRET_KEY_FALLBACKS", "").replace(",", " ").split()
+    salt = os.environ.get("SECURITY_PASSWORD_SALT", "")
+    if not production:
+        return secret, fallbacks, salt or secret
+    problems = [
+        problem
+        for problem in [_weak_secret("SECRET_KEY", secret)]
+        + [_weak_secret(f"SECRET_KEY_FALLBACKS (key {n})", old) for n, old in enumerate(fallbacks, start=1)]
+        if problem
+    ]
+    if not salt.strip():
+        problems.append(
+            "SECURITY_PASSWORD_SALT must be set when ASSESS_ENV=production: passwords are hashed with it, "
+            "so it must never change (if you ran without it before, set it to the SECRET_KEY you used then)"
+        )
+    elif salt == secret:
+        problems.append("SECURITY_PASSWORD_SALT must differ from SECRET_KEY, so that SECRET_KEY can be rotated")
+    if problems:
+        raise ConfigError("; ".join(problems) + f". Make a secret with: {MAKE_A_SECRET}")
+    return secret, fallbacks, salt
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    environment = _environment()
     production = environment == "production"
+    secret, fallbacks, salt = _secrets(production)
     return {
         "ENV_NAME": environment,
         "PRODUCTION": production,
         "SECRET_KEY": secret,
+        # Old keys still accepted while SECRET_KEY is rotated (sessions and Flask-Security's tokens; README:
+        # Deployment); new cookies are always signed with SECRET_KEY.
+        "SECRET_KEY_FALLBACKS": fallbacks,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host/-Port/-Prefix; 0 (the
+        # default): none is trusted. wsgi.py applies werkzeug's ProxyFix with this count.
+        "TRUSTED_PROXY_COUNT": _number("TRUSTED_PROXY_COUNT", "0"),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QUESTIONNAIRE_PATH": os.environ.get("QUESTIONNAIRE_PATH", str(PROJECT_ROOT / "questionnaires")),
@@ -69,12 +132,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", str(8 * 3600))),
+        "PERMANENT_SESSION_LIFETIME": _number("SESSION_LIFETIME_SECONDS", str(8 * 3600), minimum=60),
         "WTF_CSRF_TIME_LIMIT": None,
         # Flask-Security-Too: used for hashing, password rules and the session identity. Our own
         # GOV.UK sign-in pages replace its views, so its blueprint is not registered.
         "SECURITY_PASSWORD_HASH": "argon2",
-        "SECURITY_PASSWORD_SALT": os.environ.get("SECURITY_PASSWORD_SALT", secret),
+        "SECURITY_PASSWORD_SALT": salt,
         "SECURITY_PASSWORD_LENGTH_MIN": 12,
         "SECURITY_PASSWORD_COMPLEXITY_CHECKER": "zxcvbn",
         "SECURITY_ZXCVBN_MINIMUM_SCORE": 3,
