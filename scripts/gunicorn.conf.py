@@ -42,7 +42,7 @@ def _report_time_limit() -> float:
         return 20.0  # the app itself refuses the value at start-up, naming it
 
 
-bind = f"{os.environ.get('HOST', '').strip() or '127.0.0.1'}:{_whole('PORT', 8000)}"
+bind = f"{os.environ.get('HOST', '').strip() or '127.0.0.1'}:{_whole('PORT', 8000, minimum=0)}"  # PORT=0: any free port
 workers = _whole("GUNICORN_WORKERS", 2)
 threads = _whole("GUNICORN_THREADS", 4)
 worker_class = "gthread"
