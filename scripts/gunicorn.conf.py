@@ -5,8 +5,8 @@ Every value can be changed from the environment, so one file serves every host:
   HOST, PORT               where to listen (default 127.0.0.1:8000: only the reverse proxy on this host can reach
                            it; use HOST=0.0.0.0 only when the proxy is on another host and a firewall keeps
                            everyone else out)
-  GUNICORN_WORKERS         app processes (default 2). Each holds its own database pool and, when a report is
-                           asked for, its own Chromium, so count about 300 MB each; scale out with more hosts.
+  GUNICORN_WORKERS         app processes (default 2). Each holds its own database pool and its own Chromium
+                           for PDF reports, so memory sets the limit; scale out with more hosts.
   GUNICORN_THREADS         threads per process (default 4): pages wait mostly on the database
   GUNICORN_TIMEOUT         seconds before a silent worker is restarted (default: three times REPORT_TIME_LIMIT,
                            at least 60, so a PDF that takes its whole time limit is never cut off)
