@@ -16,8 +16,10 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never another host, never a scheme-relative URL."""
-    if not target:
+    """Only a path on this site: never another host, never a scheme-relative URL. Browsers read a backslash as
+    a slash and drop tab, CR and LF from a URL ('/\\evil.example', '/\\t/evil.example'), and a CR or LF in a
+    redirect's Location header is refused by Werkzeug (a 500): anything with one of those is not used."""
+    if not target or any(character < " " or character in "\\\x7f" for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from assess import periods
 from assess.admin.remit import describe_remit
 from assess.charts import figure_json, percentile_text, percentile_words, score_text
+from assess.common.edge import has_bidi, strip_bidi
 from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH, choice_field_name, evidence_field_name
 
 LONDON = ZoneInfo("Europe/London")
@@ -69,7 +70,18 @@ def chart_json(figure: object) -> Markup:
     return Markup(figure_json(figure))
 
 
+def neutralise_direction(value: Any) -> Any:
+    """Jinja's `finalize`: every `{{ ... }}` on every page and in every PDF passes through here. Text-direction
+    embedding, override and isolate characters (U+202A-U+202E, U+2066-U+2069) are removed, so evidence
+    stored before the edge refused them (or imported) cannot make the text around it read differently. Markup
+    stays Markup: these characters are never part of HTML syntax."""
+    if isinstance(value, str) and has_bidi(value):
+        return Markup(strip_bidi(value)) if isinstance(value, Markup) else strip_bidi(value)
+    return value
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.finalize = neutralise_direction
     app.add_template_global(chart_json)
     app.add_template_global(score_text)
     app.add_template_global(percentile_text)
