@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app wsgi questionnaire validate | users create | sites import | areas import |
-demo seed | audit show."""
+demo seed | audit show | backup create | backup restore."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ sites_cli = AppGroup("sites", help="Manage sites.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service out.")
 audit_cli = AppGroup("audit", help="Read the audit trail.")
 areas_cli = AppGroup("areas", help="Manage areas (named sets of sites for commissioners).")
+backup_cli = AppGroup("backup", help="Back up the database and restore it (see docs/backups.md).")
 
 
 @questionnaire_cli.command("validate")
@@ -325,6 +326,72 @@ def audit_show_command(site_code: str, limit: int) -> None:
                 click.echo(f"    {label}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
 
 
+def _database_url() -> str:
+    """The URL the service's engine really uses (a relative SQLite path already resolved), with its password."""
+    from assess.extensions import db
+
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+def _print_tables(tables: dict[str, int]) -> None:
+    width = max((len(name) for name in tables), default=0)
+    for name, rows in tables.items():
+        click.echo(f"  {name:<{width}}  {rows:>8} row{'s' if rows != 1 else ''}")
+    total = sum(tables.values())
+    click.echo(f"  {len(tables)} tables, {total} row{'s' if total != 1 else ''} in all.")
+
+
+@backup_cli.command("create")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_create_command(path: Path | None) -> None:
+    """Copy the database to a new file at PATH (default: assess-<database>-<UTC time>.sqlite3 or .pgdump in
+    the current folder). Safe while the service runs. Never overwrites a file."""
+    from datetime import UTC, datetime
+
+    from assess.data.backup import BackupError, create_backup, default_file_name
+
+    url = _database_url()
+    try:
+        target = path or Path(default_file_name(url, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")))
+        report = create_backup(url, target)
+    except BackupError as exc:
+        click.echo(f"Backup failed: {exc}", err=True)
+        raise SystemExit(1) from None
+    size = report.path.stat().st_size
+    click.echo(f"Backed up {report.database} to {report.path} ({size:,} bytes):")
+    _print_tables(report.tables)
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace everything in a database that already has data.")
+def backup_restore_command(path: Path, force: bool) -> None:
+    """Restore the backup at PATH into the database (DATABASE_URL), which must be empty unless --force.
+    Stop the service first. The restore is recorded in the restored audit trail."""
+    from assess.data.audit import new_request_id, record, request_id
+    from assess.data.backup import BackupError, restore_backup
+    from assess.extensions import db
+
+    url = _database_url()
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours holds the database while it is replaced
+    try:
+        report = restore_backup(url, path, force=force)
+    except BackupError as exc:
+        click.echo(f"Restore failed: {exc}", err=True)
+        raise SystemExit(1) from None
+    with request_id("cli-" + new_request_id()):
+        record(
+            None,
+            "database-restored",
+            "database",
+            after={"backup": path.name, "rows": report.total_rows, "forced": force},
+        )
+        db.session.commit()
+    click.echo(f"Restored {report.path} into {report.database}:")
+    _print_tables(report.tables)
+
+
 def register(app: Flask) -> None:
-    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli, audit_cli, areas_cli):
+    for group in (questionnaire_cli, users_cli, sites_cli, demo_cli, audit_cli, areas_cli, backup_cli):
         app.cli.add_command(group)
