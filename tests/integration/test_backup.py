@@ -219,3 +219,26 @@ def test_the_commands_back_up_and_restore_and_record_the_restore(
     assert {t: v for t, v in after.items() if t != "audit_events"} == {
         t: v for t, v in before.items() if t != "audit_events"
     }
+
+
+def test_force_replaces_a_database_that_has_data(seeded: str, empty_url: str, tmp_path: Path) -> None:
+    backup = create_backup(seeded, tmp_path / f"backup{SUFFIX}").path
+    before = snapshot(seeded)
+    restore_backup(empty_url, backup)
+    engine = create_engine(empty_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE sites SET name = 'Changed since the backup'"))
+            connection.execute(
+                text("INSERT INTO audit_events (occurred_at, actor, action, object_type) VALUES (:at, 't', 'x', 'y')"),
+                {"at": datetime(2026, 5, 2)},
+            )
+    finally:
+        engine.dispose()
+    assert snapshot(empty_url) != before
+    with pytest.raises(BackupError, match="already has data"):
+        restore_backup(empty_url, backup)
+
+    restore_backup(empty_url, backup, force=True)
+
+    assert snapshot(empty_url) == before
