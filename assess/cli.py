@@ -368,6 +368,8 @@ def backup_create_command(path: Path | None) -> None:
 def backup_restore_command(path: Path, force: bool) -> None:
     """Restore the backup at PATH into the database (DATABASE_URL), which must be empty unless --force.
     Stop the service first. The restore is recorded in the restored audit trail."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from assess.data.audit import new_request_id, record, request_id
     from assess.data.backup import BackupError, restore_backup
     from assess.extensions import db
@@ -380,16 +382,21 @@ def backup_restore_command(path: Path, force: bool) -> None:
     except BackupError as exc:
         click.echo(f"Restore failed: {exc}", err=True)
         raise SystemExit(1) from None
-    with request_id("cli-" + new_request_id()):
-        record(
-            None,
-            "database-restored",
-            "database",
-            after={"backup": path.name, "rows": report.total_rows, "forced": force},
-        )
-        db.session.commit()
     click.echo(f"Restored {report.path} into {report.database}:")
     _print_tables(report.tables)
+    with request_id("cli-" + new_request_id()):
+        try:
+            record(
+                None,
+                "database-restored",
+                "database",
+                after={"backup": path.name, "rows": report.total_rows, "forced": force},
+            )
+            db.session.commit()
+        except SQLAlchemyError as exc:  # a backup from before the audit trail existed: upgrade first
+            db.session.rollback()
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            click.echo(f"The restore could not be recorded in the audit trail ({reason}): run flask db upgrade.")
 
 
 def register(app: Flask) -> None:

@@ -242,3 +242,23 @@ def test_force_replaces_a_database_that_has_data(seeded: str, empty_url: str, tm
     restore_backup(empty_url, backup, force=True)
 
     assert snapshot(empty_url) == before
+
+
+def test_a_backup_taken_while_someone_is_writing_has_only_committed_work(
+    seeded: str, empty_url: str, tmp_path: Path
+) -> None:
+    """The service keeps running during a backup: a change in progress (not yet committed) is not in the copy,
+    and the copy is still whole."""
+    before = snapshot(seeded)
+    engine = create_engine(seeded)
+    try:
+        with engine.connect() as writer:
+            writer.execute(text("UPDATE sites SET name = 'Not committed yet'"))
+            backup = create_backup(seeded, tmp_path / f"backup{SUFFIX}")
+            writer.commit()
+    finally:
+        engine.dispose()
+    assert snapshot(seeded)["sites"] != before["sites"]  # the change did happen, after the copy
+    assert backup.tables == {table: rows for table, (rows, _) in before.items()}
+    restore_backup(empty_url, backup.path)
+    assert snapshot(empty_url) == before
