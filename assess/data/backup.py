@@ -120,6 +120,9 @@ def _sqlite_create(url: str, path: Path) -> BackupReport:
         raise BackupError(f"{source_file}: no such database file")
     partial = path.with_name(f".{path.name}.partial")
     try:
+        with _sqlite(source_file) as source:
+            if not _has_table(source, SCHEMA_TABLE):
+                raise BackupError(_not_ours(url))
         with _sqlite(source_file) as source, _sqlite(partial) as copy:
             source.backup(copy)  # one consistent snapshot, while others go on writing
             _sqlite_check(copy, partial)
@@ -184,6 +187,8 @@ def _pg_create(url: str, path: Path) -> BackupReport:
             pg_dump = _pg_binary("pg_dump", _server_major(connection))
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts = _counts(connection)
+            if SCHEMA_TABLE not in counts:
+                raise BackupError(_not_ours(url))
             _run(
                 [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}"],
                 url,
@@ -291,6 +296,10 @@ def _run(command: list[str], url: str, label: str) -> None:
 
 
 # -- Both ----------------------------------------------------------------------------------------------------
+
+
+def _not_ours(url: str) -> str:
+    return f"{_describe(url)} has no tables of this service: check DATABASE_URL (or run flask db upgrade)"
 
 
 def _quote(value: object) -> str:

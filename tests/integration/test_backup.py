@@ -262,3 +262,12 @@ def test_a_backup_taken_while_someone_is_writing_has_only_committed_work(
     assert backup.tables == {table: rows for table, (rows, _) in before.items()}
     restore_backup(empty_url, backup.path)
     assert snapshot(empty_url) == before
+
+
+def test_a_database_without_the_service_s_tables_is_not_backed_up(empty_url: str, tmp_path: Path) -> None:
+    """A DATABASE_URL pointing at the wrong (empty) database fails loudly instead of writing an empty backup."""
+    path = tmp_path / f"backup{SUFFIX}"
+    with pytest.raises(BackupError, match="no such database file|no tables of this service"):
+        create_backup(empty_url, path)
+    assert not path.exists()
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []  # no partial file left behind
