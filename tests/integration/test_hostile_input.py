@@ -282,6 +282,7 @@ def test_a_20_mb_sign_in_body_gets_413_without_being_read(app_ctx):
     environ["CONTENT_LENGTH"] = str(size)
     response = Response.from_app(app_ctx.wsgi_app, environ)
     assert_error_page(response, 413, TOO_LARGE)
+    assert "none of it was read or saved" in text_of(main(page(response)))
     assert body.read_so_far <= MAX_CONTENT_LENGTH
 
 
