@@ -13,6 +13,8 @@ One place, never per field:
   evidence boxes of at most 2,000 characters, at most 4 bytes each, percent-encoded (x3): about 24 KB a box.
   The defaults are generous multiples of that, and each can be set in the environment
   (ASSESS_MAX_CONTENT_LENGTH, ASSESS_MAX_FORM_MEMORY_SIZE, ASSESS_MAX_FORM_PARTS, in bytes / parts).
+- A value longer than MAX_FIELD_LENGTH characters is cut to it (see there), so an overlong field is never
+  echoed back in full.
 """
 
 from __future__ import annotations
@@ -21,13 +23,22 @@ import os
 import re
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, flash, has_request_context, request
 from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB: the whole body of any request
 MAX_FORM_MEMORY_SIZE = 128 * 1024  # 128 KB: any one form field
 MAX_FORM_PARTS = 200  # fields (and files) in one multipart form
+# No field of the service takes more than 10,000 characters (a reason, a note, a reply; evidence 2,000). A value
+# longer than this is cut here: its field still refuses it (it is still over the field's own limit) and the page
+# shows the cut copy, never megabytes echoed back, with a message saying so. Werkzeug applies
+# MAX_FORM_MEMORY_SIZE to multipart forms only, not to the url-encoded ones browsers send by default.
+MAX_FIELD_LENGTH = 20_000
+TRUNCATED_MESSAGE = (
+    f"Some text you sent was much longer than any box on this page takes, so only its first {MAX_FIELD_LENGTH:,} "
+    "characters are shown and none of it was saved. Shorten it to the limit shown under its box."
+)
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = (
@@ -63,8 +74,16 @@ def _pairs(mapping: Any) -> list[tuple[Any, Any]]:
     return list(MultiDict(mapping).items(multi=True))
 
 
+def _cut(value: str) -> str:
+    if len(value) <= MAX_FIELD_LENGTH:
+        return value
+    if has_request_context():
+        flash(TRUNCATED_MESSAGE)
+    return value[:MAX_FIELD_LENGTH]
+
+
 class CleanFormDict(ImmutableMultiDict):  # type: ignore[type-arg]
-    """Form fields, cleaned as they are parsed (keeps tab, CR, LF)."""
+    """Form fields, cleaned as they are parsed (keeps tab, CR, LF), each cut to MAX_FIELD_LENGTH."""
 
     multiline = True
 
@@ -72,8 +91,8 @@ class CleanFormDict(ImmutableMultiDict):  # type: ignore[type-arg]
         super().__init__(
             [
                 (
-                    clean_text(key, multiline=False) if isinstance(key, str) else key,
-                    clean_text(value, self.multiline) if isinstance(value, str) else value,
+                    _cut(clean_text(key, multiline=False)) if isinstance(key, str) else key,
+                    _cut(clean_text(value, self.multiline)) if isinstance(value, str) else value,
                 )
                 for key, value in _pairs(mapping)
             ]

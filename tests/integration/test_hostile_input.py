@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from assess.common.edge import MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE
+from assess.common.edge import MAX_CONTENT_LENGTH, MAX_FIELD_LENGTH, MAX_FORM_MEMORY_SIZE, TRUNCATED_MESSAGE
 from assess.pdf import render as pdf
 from tests.conftest import PASSWORD, Factory, build_app, sign_in
 from tests.databases import fresh_database
@@ -340,6 +340,29 @@ def test_evidence_over_its_limit_gets_the_govuk_error_and_is_not_saved(ada_clien
     # What was typed is kept on the page to be shortened (GOV.UK character count), never more than the form limit.
     assert textarea_value(soup, f"evidence-{question.id}") == long_text
     assert question.id not in stored_evidence(assessment_id)
+
+
+def test_very_long_evidence_is_shown_cut_with_a_message_and_not_saved(ada_client, make):
+    definition = make.questionnaire().definition
+    assessment_id = start_assessment(ada_client, "GOV-A")
+    domain = definition.domains[0]
+    question = domain.questions[0]
+    very_long = "z" * 300_000  # url-encoded, as browsers send it: under the body limit, over any field's
+    response = ada_client.post(
+        f"/assessments/{assessment_id}/domains/{domain.id}",
+        data=domain_data(domain, "2", {question.id: very_long}, action="later"),
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert len(body) < 200_000
+    soup = page(response)
+    assert error_summary(soup)[0][0] == f"#evidence-{question.id}"
+    assert textarea_value(soup, f"evidence-{question.id}") == "z" * MAX_FIELD_LENGTH
+    banner = soup.find(class_="govuk-notification-banner")
+    assert banner is not None and TRUNCATED_MESSAGE in text_of(banner)
+    assert question.id not in stored_evidence(assessment_id)
+    # The other answers on the page, which passed their checks, are kept (nothing typed is lost).
+    assert set(stored_answers(assessment_id)) == {q.id for q in domain.questions}
 
 
 # -- Text-direction overrides ------------------------------------------------------------------------------------

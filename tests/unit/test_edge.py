@@ -64,6 +64,32 @@ def test_form_and_args_are_cleaned_as_parsed_files_left_alone():
     assert seen["file"] == b"\x00\x01raw"
 
 
+def test_a_value_longer_than_any_field_takes_is_cut_and_said_so():
+    app = Flask(__name__)
+    app.secret_key = "test"
+    edge.register(app)
+
+    @app.post("/echo")
+    def echo():
+        from flask import get_flashed_messages
+
+        return {"lengths": [len(v) for v in request.form.getlist("text")], "said": get_flashed_messages()}
+
+    response = app.test_client().post("/echo", data={"text": ["a" * 50_000, "b" * edge.MAX_FIELD_LENGTH]})
+    assert response.json == {
+        "lengths": [edge.MAX_FIELD_LENGTH, edge.MAX_FIELD_LENGTH],
+        "said": [edge.TRUNCATED_MESSAGE],
+    }
+
+
+def test_every_field_of_the_service_is_shorter_than_the_cut():
+    from assess.assurance import MAX_TEXT as ASSURANCE_MAX
+    from assess.questionnaire.forms import EVIDENCE_MAX_LENGTH
+    from assess.validation import MAX_TEXT as VALIDATION_MAX
+
+    assert max(EVIDENCE_MAX_LENGTH, ASSURANCE_MAX, VALIDATION_MAX, 255) < edge.MAX_FIELD_LENGTH
+
+
 def test_a_clean_dict_accepts_every_shape_werkzeug_builds_it_from():
     assert edge.CleanFormDict([("a", "1\x00")]).to_dict() == {"a": "1"}
     assert edge.CleanFormDict({"a": "1\x00"}).to_dict() == {"a": "1"}
