@@ -15,15 +15,12 @@ from assess.inspector.forms import GovDateField
 
 
 class RevisitDateField(GovDateField):
-    """The GOV.UK date input of the revisit date: always three parts (a request without them shows empty
-    boxes rather than failing), and a message that names the date."""
+    """The GOV.UK date input of the revisit date (always three parts, as GovDateField keeps them), with a
+    message that names the date."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part) for part in valuelist][:3]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
         try:
-            super().process_formdata(parts)
+            super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("The date to revisit the decision must be a real date, for example 27 3 2027") from None
 

@@ -33,7 +33,16 @@ class GovDateField(DateField):
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not any(part.strip() for part in valuelist):
+        # Always day, month and year: the GOV.UK date widget shows the three boxes from raw_data, and a
+        # request with fewer or more parts (never sent by the page) must get the message, not a 500.
+        extra = len(valuelist) > 3
+        valuelist = [str(part) for part in valuelist][:3]
+        valuelist += [""] * (3 - len(valuelist))
+        self.raw_data = valuelist
+        if extra:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2027")
+        if not any(part.strip() for part in valuelist):
             self.data = None
             return
         try:
