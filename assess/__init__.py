@@ -52,6 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     edge.register(app)  # first: every request's text is cleaned, and its size limited, before anything reads it
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    from assess.auth import sessions
+
+    sessions.register(app)  # before the CSRF check: a form posted after the session ended is kept, not refused
     csrf.init_app(app)
     wtforms_helpers.init_app(app)
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from assess.auth.decorators import public
 from assess.auth.forms import SignInForm
 from assess.data.audit import record
-from assess.data.users import get_user_by_email
+from assess.data.users import end_all_sessions, get_user_by_email
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -63,6 +63,8 @@ def sign_in() -> str | Response:
 @public
 def sign_out() -> Response:
     if current_user.is_authenticated:
-        record(current_user, "sign-out", "user", current_user.email)
+        # Every session of this person ends on the server, not just this cookie: a copy of it taken before
+        # signing out (or a session on another computer) signs nobody in afterwards.
+        end_all_sessions(current_user, current_user, action="sign-out")
         logout_user()
     return redirect(url_for("auth.sign_in", signed_out=1))

@@ -75,5 +75,21 @@ def create_or_update_user(
     return user
 
 
+def end_all_sessions(user: User, actor: User | None, action: str = "sessions-ended", reason: str = "") -> None:
+    """End every session of this person, on every server: the session cookie names the person by
+    fs_uniquifier, so a new one makes every cookie issued before (even a copied one) sign nobody in."""
+    user.fs_uniquifier = uuid.uuid4().hex
+    db.session.flush()
+    record(actor, action, "user", user.email, after={"reason": reason} if reason else None)
+
+
+def deactivate_user(user: User, actor: User | None) -> None:
+    """The account can no longer sign in, and every session it has ends now."""
+    if user.active:
+        user.active = False
+        record(actor, "user-deactivated", "user", user.email, before={"active": True}, after={"active": False})
+    end_all_sessions(user, actor, reason="account deactivated")
+
+
 def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
