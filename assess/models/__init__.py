@@ -16,6 +16,7 @@ from assess.models.review import (
     ReviewState,
 )
 from assess.models.scores import AssessmentScore, DomainScore
+from assess.models.sign_in import SignInAttempt
 from assess.models.site import Site
 from assess.models.target import SiteTarget
 from assess.models.user import Remit, Role, User, user_roles, user_sites
@@ -47,6 +48,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Remit",
     "Role",
+    "SignInAttempt",
     "Site",
     "SiteTarget",
     "User",
