@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app wsgi questionnaire validate | users create | sites import | areas import |
+"""Command-line tasks: flask --app wsgi questionnaire validate | users create | users sign-out-everywhere |
+users deactivate | sites import | areas import |
 demo seed | audit show | backup create | backup restore."""
 
 from __future__ import annotations
@@ -137,6 +138,39 @@ def create_user_command(
         f"{', remit: ' + covers if covers else ''}"
         f"{', areas: ' + ', '.join(area.code for area in areas) if areas else ''})."
     )
+
+
+def _existing_user(email: str) -> Any:
+    from assess.data.users import get_user_by_email
+
+    user = get_user_by_email(email)
+    if user is None:
+        raise click.UsageError(f"no account has the email {email.strip().lower()!r}")
+    return user
+
+
+@users_cli.command("sign-out-everywhere")
+@click.argument("email")
+@unit_of_work
+def sign_out_everywhere_command(email: str) -> None:
+    """End every session of this person, on every computer (they can sign in again)."""
+    from assess.data.users import end_all_sessions
+
+    user = _existing_user(email)
+    end_all_sessions(user, None, reason="signed out everywhere from the command line")
+    click.echo(f"Every session of {user.email} has ended.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+@unit_of_work
+def deactivate_user_command(email: str) -> None:
+    """Stop this person signing in, and end every session they have now."""
+    from assess.data.users import deactivate_user
+
+    user = _existing_user(email)
+    deactivate_user(user, None)
+    click.echo(f"{user.email} can no longer sign in; every session of theirs has ended.")
 
 
 def _sites_for(role: str, site_codes: tuple[str, ...]) -> list[Any]:

@@ -199,3 +199,30 @@ def test_too_much_to_keep_in_the_cookie_is_shown_to_copy(app_ctx, governor_clien
     assert response.status_code == 401
     assert long_text in text_of(page(response))
     assert "Copy what you typed" in text_of(page(response))
+
+
+def test_flask_users_sign_out_everywhere_ends_every_session(app_ctx, governor):
+    client = sign_in(app_ctx.test_client(), governor)
+    result = app_ctx.test_cli_runner().invoke(args=["users", "sign-out-everywhere", governor.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert "Every session of governor-a@example.org has ended" in result.output
+    db.session.expire_all()
+    assert _sent_to_sign_in(client.get("/sites"))
+    assert _signed_in(sign_in(app_ctx.test_client(), governor).get("/sites"))  # not locked out
+
+
+def test_flask_users_deactivate_ends_sessions_and_sign_in(app_ctx, governor):
+    client = sign_in(app_ctx.test_client(), governor)
+    result = app_ctx.test_cli_runner().invoke(args=["users", "deactivate", governor.email])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert _sent_to_sign_in(client.get("/sites"))
+    refused = app_ctx.test_client().post("/sign-in", data={"email": governor.email, "password": PASSWORD})
+    assert refused.status_code != 302
+
+
+def test_the_commands_name_an_unknown_account(app_ctx):
+    for command in ("sign-out-everywhere", "deactivate"):
+        result = app_ctx.test_cli_runner().invoke(args=["users", command, "nobody@example.org"])
+        assert result.exit_code != 0
+        assert "no account has the email 'nobody@example.org'" in result.output
