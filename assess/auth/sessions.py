@@ -141,7 +141,7 @@ def _kept_changes() -> Response | tuple[str, int] | None:
     if not isinstance(kept, dict) or kept.get("path") != request.path:
         return None
     if request.method == "POST":
-        session.pop(KEPT, None)  # posted again (from the page below or the page itself): the kept copy is done
+        g.kept_form_posted = True  # posted again (from the page below or the page itself): see _forget_kept
         return None
     if request.args.get(DISCARD):
         session.pop(KEPT, None)
@@ -152,8 +152,17 @@ def _kept_changes() -> Response | tuple[str, int] | None:
     return render_template("auth/kept_changes.html", fields=fields, signed_in=True, discard=DISCARD), 200
 
 
+def _forget_kept(response: Response) -> Response:
+    """The kept copy is done with once the page has taken the post (saved it, or shown it again with its
+    errors); a post refused outright (an old CSRF token, a conflict) leaves it to be offered again."""
+    if g.pop("kept_form_posted", False) and response.status_code < 400:
+        session.pop(KEPT, None)
+    return response
+
+
 def register(app: Flask) -> None:
     """Call before csrf.init_app: the session is checked before the CSRF token is."""
     app.config.setdefault("SESSION_IDLE_MINUTES", int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
     user_logged_in.connect(_on_sign_in, app)
     app.before_request(_check_session)
+    app.after_request(_forget_kept)

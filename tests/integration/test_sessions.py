@@ -226,3 +226,43 @@ def test_the_commands_name_an_unknown_account(app_ctx):
         result = app_ctx.test_cli_runner().invoke(args=["users", command, "nobody@example.org"])
         assert result.exit_code != 0
         assert "no account has the email 'nobody@example.org'" in result.output
+
+
+def _token(response: Any) -> str:
+    field = page(response).select_one("input[name=csrf_token]")
+    assert field is not None, "no CSRF token on the page"
+    return str(field["value"])
+
+
+def test_with_csrf_on_a_form_posted_after_expiry_is_kept_and_the_old_token_dies_at_sign_in(app_ctx, governor, make):
+    """As in production (the other tests run with CSRF off): an expired session's form is kept, not refused
+    with a 400, and the CSRF token from before sign-in is refused after it."""
+    client = app_ctx.test_client()
+    assessment_id = start_assessment(sign_in(client, governor), "GOV-A")
+    domain = make.questionnaire().definition.domains[0]
+    question = domain.questions[0]
+    path = f"/assessments/{assessment_id}/domains/{domain.id}"
+    app_ctx.config["WTF_CSRF_ENABLED"] = True
+    try:
+        token = _token(client.get(path))
+        _age(client, LAST_SEEN, 31 * 60)
+        typed = "Typed before the session ended"
+        response = client.post(path, data={**domain_data(domain, "3", {question.id: typed}), "csrf_token": token})
+        assert _sent_to_sign_in(response)
+
+        before_sign_in = _token(client.get(location(response)))
+        signed_in = client.post(
+            location(response),
+            data={"email": governor.email, "password": PASSWORD, "csrf_token": before_sign_in},
+        )
+        assert signed_in.status_code == 302 and location(signed_in) == path
+        stale = client.post(path, data={**domain_data(domain, "3"), "csrf_token": before_sign_in})
+        assert stale.status_code == 400  # the token from before sign-in is no longer valid
+
+        kept = client.get(path)
+        hidden = {field["name"]: field["value"] for field in page(kept).select("form input[type=hidden]")}
+        assert hidden[f"evidence-{question.id}"] == typed
+        assert client.post(path, data=hidden).status_code == 302
+    finally:
+        app_ctx.config["WTF_CSRF_ENABLED"] = False
+    assert textarea_value(page(client.get(path)), f"evidence-{question.id}") == typed
