@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+import logging
+import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_security.utils import login_user, logout_user, verify_and_update_password
+from flask_security.utils import hash_password, login_user, logout_user, verify_and_update_password, verify_password
 from werkzeug.wrappers import Response
 
+from assess.auth import throttle
 from assess.auth.decorators import public
 from assess.auth.forms import SignInForm
+from assess.data import clock
+from assess.data import sign_in_attempts as attempts
 from assess.data.audit import record
 from assess.data.users import end_all_sessions, get_user_by_email
 
+if TYPE_CHECKING:
+    from assess.models import User
+
 bp = Blueprint("auth", __name__, template_folder="templates")
+log = logging.getLogger(__name__)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -39,23 +49,69 @@ def home_for(user: object) -> str:
     return url_for("common.home")
 
 
+def _throttle_rule() -> throttle.Rule:
+    return throttle.rule_from(
+        current_app.config.get("SIGN_IN_THROTTLE_LIMIT"), current_app.config.get("SIGN_IN_THROTTLE_WINDOW_SECONDS")
+    )
+
+
+def _dummy_password_hash() -> str:
+    """A hash of no one's password, made once per app with the same scheme and cost as real ones: checked when
+    the account is unknown or inactive, so that those answers take as long as a wrong password."""
+    cached = current_app.extensions.get("assess_dummy_password_hash")
+    if cached is None:
+        cached = hash_password(secrets.token_urlsafe(32))
+        current_app.extensions["assess_dummy_password_hash"] = cached
+    return str(cached)
+
+
+def _password_is_right(user: User | None, password: str) -> bool:
+    if user is None or not user.active:
+        verify_password(password, _dummy_password_hash())  # the same work, whatever the answer
+        return False
+    return bool(verify_and_update_password(password, user))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
-        user = get_user_by_email(form.email.data or "")
-        if user is not None and user.active and verify_and_update_password(form.password.data or "", user):
+        typed = throttle.normalise_email(form.email.data)
+        address = throttle.normalise_address(request.remote_addr)
+        rule = _throttle_rule()
+        by_email, by_address = attempts.recent_failures(
+            email=typed, address=address, window=rule.window, limit=rule.limit
+        )
+        at = clock.now()
+        wait = throttle.longest(throttle.wait_for(by_email, at, rule), throttle.wait_for(by_address, at, rule))
+        if wait is not None:
+            # The password is not checked at all (no answer to learn, no argon2 to spend). Not recorded as an
+            # attempt, so the window still ends 5 minutes after the failures that filled it.
+            log.warning("sign-in throttled for %r from %s (%s s)", typed, address, throttle.retry_after_seconds(wait))
+            form.email.errors = [throttle.wait_message(wait)]
+            page = render_template("auth/sign_in.html", form=form, failed=True)
+            return page, 429, {"Retry-After": str(throttle.retry_after_seconds(wait))}
+        user = get_user_by_email(typed)
+        if _password_is_right(user, form.password.data or "") and user is not None:
+            attempts.record_attempt(email=typed, address=address, success=True)
             login_user(user, remember=False, authn_via=["password"])
-            record(user, "sign-in", "user", user.email)
+            record(user, "sign-in", "user", user.email, after={"address": address})
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         failed = True
+        attempts.record_attempt(email=typed, address=address, success=False)
         form.email.errors = ["Enter a correct email address and password"]
-        typed = (form.email.data or "").strip().lower()[:255]
-        record(None, "sign-in-failed", "user", typed, actor=f"a sign-in attempt as {typed}"[:255])
+        record(
+            None,
+            "sign-in-failed",
+            "user",
+            typed,
+            actor=f"a sign-in attempt as {typed}"[:255],
+            after={"address": address},
+        )
     return render_template("auth/sign_in.html", form=form, failed=failed)
 
 
