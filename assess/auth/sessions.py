@@ -76,6 +76,12 @@ def _typed_fields() -> list[tuple[str, str]]:
     ]
 
 
+def _text_typed(fields: list[tuple[str, str]]) -> list[str]:
+    """The words someone typed (evidence, notes), to show them; choices and hidden values (a radio's "3", a
+    version number, the button pressed) are kept in the form but not listed, as their names mean nothing."""
+    return [value for _name, value in fields if value.strip() and (" " in value.strip() or len(value) > 20)]
+
+
 def _fits_in_cookie() -> bool:
     serializer = current_app.session_interface.get_signing_serializer(current_app)  # type: ignore[attr-defined]
     return serializer is not None and len(serializer.dumps(dict(session))) <= _COOKIE_LIMIT
@@ -99,7 +105,12 @@ def _end(message: str) -> Response | tuple[str, int] | None:
             # Too much to keep in the cookie: show it here instead, so it can be copied before signing in.
             session.pop(KEPT)
             return render_template(
-                "auth/kept_changes.html", message=message, fields=fields, signed_in=False, sign_in=back_to
+                "auth/kept_changes.html",
+                message=message,
+                fields=fields,
+                shown=_text_typed(fields),
+                signed_in=False,
+                sign_in=back_to,
             ), 401
         message += " What you typed has been kept: sign in to check it and save it."
     flash(message)
@@ -149,7 +160,9 @@ def _kept_changes() -> Response | tuple[str, int] | None:
     if request.method != "GET":
         return None
     fields = [(str(name), str(value)) for name, value in kept.get("fields", [])]
-    return render_template("auth/kept_changes.html", fields=fields, signed_in=True, discard=DISCARD), 200
+    return render_template(
+        "auth/kept_changes.html", fields=fields, shown=_text_typed(fields), signed_in=True, discard=DISCARD
+    ), 200
 
 
 def _forget_kept(response: Response) -> Response:

@@ -154,6 +154,7 @@ def test_a_form_posted_after_the_session_ended_keeps_what_was_typed(app_ctx, gov
     assert kept.status_code == 200
     assert "Your changes were not saved" in text_of(soup)
     assert typed in text_of(soup)  # shown escaped, as text
+    assert f"q-{question.id}" not in text_of(soup)  # field names mean nothing to a reader: not listed
     assert "<b>meeting</b>" not in kept.get_data(as_text=True)
     hidden = {field["name"]: field["value"] for field in soup.select("form input[type=hidden]")}
     assert hidden[f"evidence-{question.id}"] == typed
