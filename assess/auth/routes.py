@@ -66,8 +66,11 @@ def _dummy_password_hash() -> str:
 
 
 def _password_is_right(user: User | None, password: str) -> bool:
+    # Made (once per process) whether or not the account exists, so that the first attempt a process
+    # serves does not take longer only for an unknown email.
+    dummy = _dummy_password_hash()
     if user is None or not user.active:
-        verify_password(password, _dummy_password_hash())  # the same work, whatever the answer
+        verify_password(password, dummy)  # the same work, whatever the answer
         return False
     return bool(verify_and_update_password(password, user))
 

@@ -257,3 +257,16 @@ def test_attempts_older_than_a_day_are_deleted_as_new_ones_are_recorded(
     assert attempt_count(email="old@example.org") == 0
     assert attempt_count(email="recent@example.org") == 1
     assert attempt_count(email=gov.email) == 1
+
+
+def test_the_dummy_hash_is_made_on_a_process_first_attempt_whatever_the_account(
+    app_ctx: Flask, new_client: Callable[[], IsolatedClient], gov: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making the dummy hash costs one argon2 hash: paid by the first attempt a process serves, known account or
+    not, so that first answer's time does not tell either."""
+    monkeypatch.delitem(app_ctx.extensions, "assess_dummy_password_hash", raising=False)
+    new_client().post("/sign-in", data={"email": gov.email, "password": WRONG})
+    made = app_ctx.extensions.get("assess_dummy_password_hash")
+    assert made is not None and made != gov.password
+    new_client().post("/sign-in", data={"email": "nobody@example.org", "password": WRONG})
+    assert app_ctx.extensions["assess_dummy_password_hash"] == made
