@@ -56,7 +56,10 @@ def fresh_session() -> None:
     now = _now()
     session[SIGNED_IN_AT] = now
     session[LAST_SEEN] = now
-    session.permanent = True
+    # A browser-session cookie: closing the browser (a shared computer) ends it too. The cookie is re-signed
+    # whenever the last-seen time moves, so Flask's own check of its age (PERMANENT_SESSION_LIFETIME) never
+    # ends an active session early.
+    session.permanent = False
 
 
 def _on_sign_in(sender: Any, user: Any = None, **extra: Any) -> None:

@@ -98,7 +98,9 @@ def test_signing_in_starts_a_new_session_with_a_new_csrf_secret(app_ctx, governo
         assert session.get("csrf_token") != "secret-from-before-sign-in"
         assert "left-over" not in session
         assert session[SIGNED_IN_AT] == session[LAST_SEEN]
-        assert session.permanent
+        assert not session.permanent  # ends when the browser closes, as well
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.expires is None
 
 
 def test_thirty_minutes_without_activity_signs_the_person_out_and_says_so(app_ctx, governor_client):
