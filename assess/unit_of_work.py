@@ -26,6 +26,12 @@ def discard_changes() -> None:
         log.exception("rollback before an error page failed")
 
 
+def keep_on_refusal() -> None:
+    """Commit this request's changes although its response is a refusal (4xx): only for a record of the
+    refusal itself, such as the audit event of a throttled sign-in, never for the change refused."""
+    g.keep_on_refusal = True
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def begin() -> None:
@@ -34,7 +40,7 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        if response.status_code < 400:
+        if response.status_code < 400 or (response.status_code < 500 and g.get("keep_on_refusal")):
             db.session.commit()
         else:
             db.session.rollback()

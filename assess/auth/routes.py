@@ -17,6 +17,7 @@ from assess.data import clock
 from assess.data import sign_in_attempts as attempts
 from assess.data.audit import record
 from assess.data.users import end_all_sessions, get_user_by_email
+from assess.unit_of_work import keep_on_refusal
 
 if TYPE_CHECKING:
     from assess.models import User
@@ -96,6 +97,16 @@ def sign_in() -> str | Response | tuple[str, int, dict[str, str]]:
             # attempt, so the window still ends 5 minutes after the failures that filled it.
             log.warning("sign-in throttled for %r from %s (%s s)", typed, address, throttle.retry_after_seconds(wait))
             form.email.errors = [throttle.wait_message(wait)]
+            # A failure too, and audited as one; the 429 would roll the request back, so this is kept.
+            record(
+                None,
+                "sign-in-throttled",
+                "user",
+                typed,
+                actor=f"a sign-in attempt as {typed}"[:255],
+                after={"address": address, "retry_after": throttle.retry_after_seconds(wait)},
+            )
+            keep_on_refusal()
             page = render_template("auth/sign_in.html", form=form, failed=True)
             return page, 429, {"Retry-After": str(throttle.retry_after_seconds(wait))}
         user = get_user_by_email(typed)

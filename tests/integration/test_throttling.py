@@ -109,7 +109,12 @@ def test_fifteen_wrong_passwords_then_the_right_one_is_throttled_until_the_windo
     assert all((event.after or {}).get("address") == "192.0.2.10" for event in failures)
     signed = events("sign-in")
     assert [(event.user_id, (event.after or {}).get("address")) for event in signed] == [(gov.id, "192.0.2.10")]
-    for event in failures + signed:
+    # Each throttled attempt (five wrong, two right) is a failure in the audit trail too, kept although the
+    # 429 rolls the rest of its request back.
+    throttled = events("sign-in-throttled")
+    assert len(throttled) == 7 and {event.object_id for event in throttled} == {gov.email}
+    assert [(event.after or {}).get("retry_after") for event in throttled][-1] == 1
+    for event in failures + signed + throttled:
         assert WRONG not in repr((event.actor, event.object_id, event.before, event.after))
         assert PASSWORD not in repr((event.actor, event.object_id, event.before, event.after))
 
