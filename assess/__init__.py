@@ -30,8 +30,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    _refuse_unsafe_production(app)
-
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("assess", "templates"),
@@ -93,11 +91,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
-
-
-def _refuse_unsafe_production(app: Flask) -> None:
-    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in ("", config_module.DEFAULT_SECRET):
-        raise RuntimeError("SECRET_KEY must be set to a long random value when ASSESS_ENV=production")
 
 
 def _load_questionnaires(app: Flask) -> Registry:

@@ -133,6 +133,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": _number("SESSION_LIFETIME_SECONDS", str(8 * 3600), minimum=60),
+        # Signed out after this long without a request (assess.auth.sessions).
+        "SESSION_IDLE_MINUTES": _number("SESSION_IDLE_MINUTES", "30", minimum=1),
+        # Sign-in throttling (assess.auth.throttle): failures allowed per email or address within the window.
+        "SIGN_IN_THROTTLE_LIMIT": _number("SIGN_IN_THROTTLE_LIMIT", "10", minimum=1),
+        "SIGN_IN_THROTTLE_WINDOW_SECONDS": _number("SIGN_IN_THROTTLE_WINDOW_SECONDS", "300", minimum=1),
         "WTF_CSRF_TIME_LIMIT": None,
         # Flask-Security-Too: used for hashing, password rules and the session identity. Our own
         # GOV.UK sign-in pages replace its views, so its blueprint is not registered.

@@ -14,7 +14,6 @@ changed in the meantime still gets the page's conflict handling) or a link to di
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -34,8 +33,7 @@ _SEEN_RESOLUTION = 30  # seconds: the last-seen time is rewritten at most this o
 
 
 def idle_seconds(app: Flask) -> int:
-    minutes = app.config.get("SESSION_IDLE_MINUTES") or os.environ.get("SESSION_IDLE_MINUTES") or 30
-    return max(1, int(minutes)) * 60
+    return max(1, int(app.config.get("SESSION_IDLE_MINUTES") or 30)) * 60
 
 
 def lifetime_seconds(app: Flask) -> int:
@@ -178,7 +176,6 @@ def _forget_kept(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Call before csrf.init_app: the session is checked before the CSRF token is."""
-    app.config.setdefault("SESSION_IDLE_MINUTES", int(os.environ.get("SESSION_IDLE_MINUTES", "30")))
     user_logged_in.connect(_on_sign_in, app)
     app.before_request(_check_session)
     app.after_request(_forget_kept)

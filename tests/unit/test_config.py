@@ -242,6 +242,28 @@ def test_session_lifetime_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert refusal(tmp_path) == "SESSION_LIFETIME_SECONDS must be a whole number, not '8h'"
 
 
+def test_the_idle_timeout_and_the_sign_in_throttle_are_read_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = from_environment(tmp_path)
+    assert (
+        config["SESSION_IDLE_MINUTES"],
+        config["SIGN_IN_THROTTLE_LIMIT"],
+        config["SIGN_IN_THROTTLE_WINDOW_SECONDS"],
+    ) == (30, 10, 300)
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "15")
+    monkeypatch.setenv("SIGN_IN_THROTTLE_LIMIT", "5")
+    monkeypatch.setenv("SIGN_IN_THROTTLE_WINDOW_SECONDS", "600")
+    config = from_environment(tmp_path)
+    assert (
+        config["SESSION_IDLE_MINUTES"],
+        config["SIGN_IN_THROTTLE_LIMIT"],
+        config["SIGN_IN_THROTTLE_WINDOW_SECONDS"],
+    ) == (15, 5, 600)
+    monkeypatch.setenv("SIGN_IN_THROTTLE_LIMIT", "0")
+    assert refusal(tmp_path) == "SIGN_IN_THROTTLE_LIMIT must be at least 1, not '0'"
+
+
 def test_the_app_refuses_to_start_naming_the_setting(tmp_path: Path) -> None:
     """What an operator sees: `flask` (and so gunicorn and `make serve`) stops with the message, before serving."""
     env = {
