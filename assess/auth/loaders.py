@@ -19,6 +19,7 @@ from assess.data.areas import get_area_by_code
 from assess.data.assessments import get_assessment
 from assess.data.queries import get_query
 from assess.data.sites import get_site_by_code
+from assess.data.users import get_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,4 +85,18 @@ def area_required(view: F) -> F:
         return view(*args, area=area, **kwargs)
 
     _mark(wrapped, "area")
+    return wrapped  # type: ignore[return-value]
+
+
+def user_required(view: F) -> F:
+    """`user_id` in the URL -> `user` (admin pages only: an admin's scope is every account), else 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, user_id: int, **kwargs: Any) -> Any:
+        user = get_user(user_id) if 0 < user_id <= MAX_ID else None
+        if user is None or not current_user.has_audience("admin"):
+            abort(404)
+        return view(*args, user=user, **kwargs)
+
+    _mark(wrapped, "user")
     return wrapped  # type: ignore[return-value]

@@ -44,6 +44,7 @@ def home_for(user: object) -> str:
         ("governor", "governor.sites"),
         ("inspector", "inspector.home"),
         ("commissioner", "commissioner.home"),
+        ("admin", "admin.home"),
     ):
         if getattr(user, "has_audience", None) and user.has_audience(audience):  # type: ignore[attr-defined]
             return url_for(endpoint)

@@ -13,6 +13,10 @@ from assess.models import Area, Remit, Role, Site, User
 from assess.models.user import ROLES
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assess.models.base import Base, UTCDateTime, utcnow
@@ -20,6 +20,9 @@ ROLES = {
     "commissioner": "Sees dashboards for an area",
     "admin": "Manages users, sites and questionnaires",
 }
+
+# The roles that cannot reach their pages without a second factor (issue 14).
+TWO_FACTOR_ROLES = frozenset({"inspector", "commissioner", "admin"})
 
 user_roles = Table(
     "user_roles",
@@ -70,6 +73,13 @@ class User(Base, UserMixin):
     fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Two-factor sign-in (assess.auth.two_factor): the authenticator key, encrypted (libpass TOTP JSON); the
+    # time step of the last code accepted, so that no code is accepted twice; the recovery codes not yet used,
+    # as keyed hashes (a JSON list); when it was set up.
+    tf_totp_secret: Mapped[str | None] = mapped_column(Text)
+    tf_last_counter: Mapped[int | None] = mapped_column(BigInteger)
+    tf_recovery_codes: Mapped[str | None] = mapped_column(Text)
+    tf_set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[Role]] = relationship(  # type: ignore[assignment]
         secondary=user_roles, lazy="selectin", order_by=Role.name
@@ -83,6 +93,15 @@ class User(Base, UserMixin):
 
     def has_audience(self, name: str) -> bool:
         return any(role.name == name for role in self.roles)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Inspectors, commissioners and admins must sign in with a second factor; it is offered to governors."""
+        return any(role.name in TWO_FACTOR_ROLES for role in self.roles)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.tf_totp_secret)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -198,7 +198,7 @@ def test_every_int_route_is_covered_by_the_range_test(app_ctx):
         if any(converter.__class__.__name__ == "IntegerConverter" for converter in rule._converters.values()):
             view = app_ctx.view_functions[rule.endpoint]
             loads = getattr(view, "_loads", None)
-            assert rule.endpoint in covered or loads in ("assessment", "query"), (
+            assert rule.endpoint in covered or loads in ("assessment", "query", "user"), (
                 f"{rule.rule}: an id of 2**31 or more must answer 404 (PostgreSQL's integer overflows: a 500); "
                 "load it through a loader in assess/auth/loaders.py that checks 0 < id <= MAX_ID, and add the "
                 "route to test_ids_outside_the_databases_range_get_404"

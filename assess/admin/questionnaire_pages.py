@@ -1,0 +1,1 @@
+"""Admin pages: being written (issue 14, item 8)."""
