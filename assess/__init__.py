@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["questionnaires"] = _load_questionnaires(app)
 
     from assess.admin.blueprint import bp as admin_bp
+    from assess.auth.choose_password import bp as choose_password_bp
     from assess.auth.routes import bp as auth_bp
     from assess.commissioner import bp as commissioner_bp
     from assess.common.routes import bp as common_bp
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(packs_bp)
     app.register_blueprint(commissioner_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(choose_password_bp)
 
     from assess import unit_of_work
     from assess.common import errors, filters
