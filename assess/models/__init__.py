@@ -57,3 +57,4 @@ __all__ = [
     "user_sites",
     "utcnow",
 ]
+from assess.models.password_link import PasswordLink as PasswordLink  # noqa: E402  (issue 14: one-time password links)
