@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app wsgi questionnaire validate | users create | users sign-out-everywhere |
-users deactivate | sites import | areas import |
+users deactivate | users reset-two-factor | sites import | areas import |
 demo seed | audit show | backup create | backup restore."""
 
 from __future__ import annotations
@@ -171,6 +171,20 @@ def deactivate_user_command(email: str) -> None:
     user = _existing_user(email)
     deactivate_user(user, None)
     click.echo(f"{user.email} can no longer sign in; every session of theirs has ended.")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+@unit_of_work
+def reset_two_factor_command(email: str) -> None:
+    """Remove this person's two-factor sign-in (a lost phone) and end their sessions: they set it up again when
+    they next sign in (an inspector, commissioner or admin must)."""
+    from assess.data.two_factor import reset_two_factor
+
+    user = _existing_user(email)
+    reset_two_factor(user, None)
+    again = "must set it up again" if user.two_factor_required else "can set it up again from Your account"
+    click.echo(f"Two-factor sign-in for {user.email} is reset; every session of theirs has ended. They {again}.")
 
 
 def _sites_for(role: str, site_codes: tuple[str, ...]) -> list[Any]:

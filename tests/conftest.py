@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from assess import create_app
 from assess.config import test_config
+from tests import two_factor
 from tests.clients import IsolatedClient
 from tests.databases import backend, fresh_database
 
@@ -127,6 +128,8 @@ class Factory:
             list(sites),
             remit=fields.get("remit", ()),
         )
+        if fields.get("two_factor", user.two_factor_required):
+            two_factor.set_up(user)  # as after their first sign-in (tests/two_factor.py)
         _commit()
         return user
 
@@ -169,9 +172,13 @@ def make(app_ctx: Flask) -> Factory:
 
 
 def sign_in(client: FlaskClient, user: Any) -> FlaskClient:
-    """Sign in through the real form (argon2 and all)."""
+    """Sign in through the real form (argon2 and all), and the security code too for those with two-factor
+    sign-in (a real code for their key: tests/two_factor.py)."""
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, "sign-in failed"
+    if response.headers["Location"].endswith("/sign-in/security-code"):
+        response = client.post("/sign-in/security-code", data={"code": two_factor.code_for(user.email)})
+        assert response.status_code == 302, "the security code was refused"
     return client
 
 

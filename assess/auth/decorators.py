@@ -9,8 +9,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from flask_security.utils import logout_user
+
+from assess.auth import two_factor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +37,13 @@ def _require(audience: str, role: str | None) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            needs_code = current_user.two_factor_required or current_user.has_two_factor
+            if needs_code and not two_factor.second_factor_checked():
+                # Signed in with a password only (a role given since, or a session from before two-factor sign-in
+                # was required): sign in again, with the second step.
+                logout_user()
+                flash("Sign in again with your security code to continue.")
                 return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
             if role is not None and not current_user.has_audience(role):
                 abort(403)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_security.utils import hash_password, login_user, logout_user, verify_and_update_password, verify_password
 from werkzeug.wrappers import Response
 
-from assess.auth import throttle
+from assess.auth import throttle, two_factor
 from assess.auth.decorators import public
 from assess.auth.forms import SignInForm
 from assess.data import clock
@@ -51,7 +51,7 @@ def home_for(user: object) -> str:
     return url_for("common.home")
 
 
-def _throttle_rule() -> throttle.Rule:
+def throttle_rule() -> throttle.Rule:
     return throttle.rule_from(
         current_app.config.get("SIGN_IN_THROTTLE_LIMIT"), current_app.config.get("SIGN_IN_THROTTLE_WINDOW_SECONDS")
     )
@@ -87,7 +87,7 @@ def sign_in() -> str | Response | tuple[str, int, dict[str, str]]:
     if form.validate_on_submit():
         typed = throttle.normalise_email(form.email.data)
         address = throttle.normalise_address(request.remote_addr)
-        rule = _throttle_rule()
+        rule = throttle_rule()
         by_email, by_address = attempts.recent_failures(
             email=typed, address=address, window=rule.window, limit=rule.limit
         )
@@ -113,9 +113,15 @@ def sign_in() -> str | Response | tuple[str, int, dict[str, str]]:
         user = get_user_by_email(typed)
         if _password_is_right(user, form.password.data or "") and user is not None:
             attempts.record_attempt(email=typed, address=address, success=True)
+            next_url = _safe_next(request.args.get("next"))
+            if user.has_two_factor or user.two_factor_required:
+                # Nobody is signed in yet: the second step (the code, or setting it up) is next.
+                two_factor.start_pending(user, next_url)
+                record(user, "sign-in-password-accepted", "user", user.email, after={"address": address})
+                return redirect(url_for("auth.security_code" if user.has_two_factor else "auth.set_up_at_sign_in"))
             login_user(user, remember=False, authn_via=["password"])
             record(user, "sign-in", "user", user.email, after={"address": address})
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(next_url or home_for(user))
         failed = True
         attempts.record_attempt(email=typed, address=address, success=False)
         form.email.errors = ["Enter a correct email address and password"]
@@ -139,3 +145,6 @@ def sign_out() -> Response:
         end_all_sessions(current_user, current_user, action="sign-out")
         logout_user()
     return redirect(url_for("auth.sign_in", signed_out=1))
+
+
+from assess.auth import two_factor_pages  # noqa: E402, F401  (the second step's routes join this blueprint)

@@ -53,8 +53,11 @@ def service_navigation() -> list[dict[str, object]]:
         items.append(
             {"href": url_for("commissioner.home"), "text": "Areas", "active": endpoint.startswith("commissioner.")}
         )
+    if current_user.has_audience("admin"):
+        items.append({"href": url_for("admin.home"), "text": "Administration", "active": endpoint.startswith("admin.")})
     if not items:
         items.append({"href": url_for("common.home"), "text": "Home", "active": endpoint == "common.home"})
+    items.append({"href": url_for("auth.account"), "text": "Your account", "active": endpoint.startswith("auth.")})
     return items
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from assess.data.audit import record
 from assess.data.clock import now
@@ -105,3 +105,10 @@ def reset_two_factor(user: User, actor: User | None) -> None:
     db.session.flush()
     record(actor, "two-factor-reset", "user", user.email, before={"set_up": had}, after={"set_up": False})
     end_all_sessions(user, actor, reason="two-factor sign-in reset")
+
+
+def get_user_by_identity(fs_uniquifier: str) -> User | None:
+    """The person whose current identity this is (an identity ends with every session: see end_all_sessions)."""
+    if not fs_uniquifier or len(fs_uniquifier) > 64:
+        return None
+    return db.session.scalar(select(User).where(User.fs_uniquifier == fs_uniquifier))
