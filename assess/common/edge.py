@@ -15,13 +15,17 @@ One place, never per field:
   (ASSESS_MAX_CONTENT_LENGTH, ASSESS_MAX_FORM_MEMORY_SIZE, ASSESS_MAX_FORM_PARTS, in bytes / parts).
 - A value longer than MAX_FIELD_LENGTH characters is cut to it (see there), so an overlong field is never
   echoed back in full.
+- One route may take a larger whole body than MAX_CONTENT_LENGTH: a view marked with `larger_body(limit)` (the
+  admin's sites CSV upload, a file of up to 1 MB plus the form around it). The limit is set on the request
+  before anything reads the body (CSRF's check included); every other route keeps MAX_CONTENT_LENGTH.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, has_request_context, request
 from flask.wrappers import Request
@@ -39,6 +43,9 @@ TRUNCATED_MESSAGE = (
     f"Some text you sent was much longer than any box on this page takes, so only its first {MAX_FIELD_LENGTH:,} "
     "characters are shown and none of it was saved. Shorten it to the limit shown under its box."
 )
+
+LARGER_BODY = "_edge_max_content_length"  # the attribute larger_body sets on a view
+F = TypeVar("F", bound=Callable[..., Any])
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = (
@@ -119,6 +126,17 @@ class EdgeRequest(Request):
         return cached
 
 
+def larger_body(limit: int) -> Callable[[F], F]:
+    """Let this one view take a whole body of up to `limit` bytes instead of MAX_CONTENT_LENGTH (a file upload).
+    Put it next to the route (outermost), so the attribute is on the function the URL map holds."""
+
+    def mark(view: F) -> F:
+        setattr(view, LARGER_BODY, limit)
+        return view
+
+    return mark
+
+
 def _limit(name: str, default: int) -> int:
     text = os.environ.get(f"ASSESS_{name}", "")
     return int(text) if text.isdigit() and int(text) > 0 else default
@@ -142,3 +160,10 @@ def register(app: Flask) -> None:
     def refuse_control_characters_in_path() -> None:
         if _PATH_CONTROLS.search(request.path):
             abort(404)
+
+    @app.before_request
+    def larger_body_for_marked_views() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, LARGER_BODY, None)
+        if isinstance(limit, int) and limit > 0:
+            request.max_content_length = limit

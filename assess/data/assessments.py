@@ -593,3 +593,21 @@ def create_submitted_assessment(
     )
     db.session.flush()
     return assessment
+
+
+def count_assessments_by_version() -> dict[tuple[str, str], dict[str, int]]:
+    """How many assessments use each questionnaire version, by status: {(id, version): {"draft": n, ...}}."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(
+            Assessment.questionnaire_id,
+            Assessment.questionnaire_version,
+            Assessment.status,
+            func.count(Assessment.id).label("number"),
+        ).group_by(Assessment.questionnaire_id, Assessment.questionnaire_version, Assessment.status)
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault((row.questionnaire_id, row.questionnaire_version), {})[row.status] = row.number
+    return counts

@@ -70,3 +70,22 @@ def upsert_sites(rows: Iterable[dict[str, Any]], user: User | None = None) -> tu
             )
     db.session.flush()
     return created, updated
+
+
+def count_site_changes(rows: Iterable[dict[str, Any]]) -> tuple[int, int, int]:
+    """What upsert_sites would do with these rows, read before it runs: (sites to add, sites whose details
+    change, sites already as the rows say)."""
+    rows = list(rows)
+    codes = [row["code"] for row in rows]
+    existing: dict[str, Site] = {}
+    for start in range(0, len(codes), 500):  # a file may name thousands of sites: a few hundred at a time
+        chunk = codes[start : start + 500]
+        existing.update((site.code, site) for site in db.session.scalars(select(Site).where(Site.code.in_(chunk))))
+    added = changed = 0
+    for row in rows:
+        site = existing.get(row["code"])
+        if site is None:
+            added += 1
+        elif any(getattr(site, name) != row.get(name) for name in SITE_FIELDS):
+            changed += 1
+    return added, changed, len(rows) - added - changed
