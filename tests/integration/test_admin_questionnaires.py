@@ -93,7 +93,8 @@ def test_a_recorded_hash_that_differs_from_the_file_is_a_clear_warning(admin_cli
     row = summary(response, *loaded.key)
     assert row["Hash of the file (SHA-256)"] == "0" * 64
     assert row["Hash recorded at first use"] == f"{loaded.content_hash} Does not match the file."
-    assert "Changed since first used" in text_of(main(page(response)).find(id=f"version-{loaded.key[0]}-{loaded.key[1]}"))
+    heading = main(page(response)).find(id=f"version-{loaded.key[0]}-{loaded.key[1]}")
+    assert "Changed since first used" in text_of(heading)
 
 
 def test_a_version_in_use_whose_file_is_missing_is_shown_with_a_warning(admin_client, make, app_ctx, monkeypatch):
