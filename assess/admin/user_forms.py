@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
@@ -101,11 +101,20 @@ def _names(items: list[str]) -> str:
 
 
 class AccountForm(FlaskForm):
-    """Name, role and links (the change page); AddAccountForm adds the email."""
+    """Email, name, role and links, in the order the page shows them (the change page has no email)."""
 
     lookups: Lookups | None = None
     links: Links | None = None
 
+    email = StringField(
+        "Email address",
+        description="They sign in with it. The service sends no email: you will give them a link to choose a password",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the person's email address"),
+            Length(max=255, message="Email address must be 255 characters or fewer"),
+        ],
+    )
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -138,7 +147,7 @@ class AccountForm(FlaskForm):
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
-    def use(self, lookups: Lookups) -> AccountForm:
+    def use(self, lookups: Lookups) -> Self:
         self.lookups = lookups
         self.areas.choices = [SelectChoice(code, lookups.area_labels.get(code, code)) for code in lookups.areas_by_code]
         return self
@@ -219,15 +228,6 @@ class AccountForm(FlaskForm):
 
 
 class AddAccountForm(AccountForm):
-    email = StringField(
-        "Email address",
-        description="They sign in with it. The service sends no email: you will give them a link to choose a password",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired(message="Enter the person's email address"),
-            Length(max=255, message="Email address must be 255 characters or fewer"),
-        ],
-    )
     submit = SubmitField("Add the person", widget=GovSubmitInput())
 
     normalised_email: str = ""
@@ -244,6 +244,7 @@ class AddAccountForm(AccountForm):
 
 
 class ChangeAccountForm(AccountForm):
+    email = None  # type: ignore[assignment]  # not changed here: the account is its email
     fingerprint = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 

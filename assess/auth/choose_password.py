@@ -9,6 +9,8 @@ session of the person ended, and they are sent to sign in. Neither the token nor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
@@ -42,6 +44,16 @@ class ChoosePasswordForm(FlaskForm):
     )
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
+    # Flask-Security's rules for this person: (problems, normalised password). Set by the page.
+    rules: Callable[[str], tuple[list[str], str]] | None = None
+    normalised: str = ""
+
+    def validate_password(self, field: PasswordField) -> None:
+        assert self.rules is not None, "the page sets the rules"
+        problems, self.normalised = self.rules(field.data or "")
+        if problems:
+            raise ValidationError(_in_words(problems))
+
     def validate_confirm(self, field: PasswordField) -> None:
         if self.password.data and not self.password.errors and field.data != self.password.data:
             raise ValidationError("The passwords do not match: enter the same new password twice")
@@ -70,15 +82,12 @@ def choose_password(token: str) -> str | Response | tuple[str, int]:
         return _cannot_be_used(found.state)
     link = found.link
     form = ChoosePasswordForm()
+    form.rules = lambda password: _password_problems(password, link.user)
     if form.validate_on_submit():
-        problems, password = _password_problems(form.password.data or "", link.user)
-        if problems:
-            form.password.errors = [_in_words(problems)]
-        elif password_links.use_password_link(link, password):
-            flash(SET_MESSAGE, "success")
-            return redirect(url_for("auth.sign_in"))
-        else:  # used in another tab (or replaced) between the page being checked and now
-            return _cannot_be_used(password_links.USED)
+        if not password_links.use_password_link(link, form.normalised):
+            return _cannot_be_used(password_links.USED)  # used in another tab between the check and now
+        flash(SET_MESSAGE, "success")
+        return redirect(url_for("auth.sign_in"))
     return render_template("auth/choose_password.html", form=form, person=link.user, expires_at=link.expires_at)
 
 

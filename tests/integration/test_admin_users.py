@@ -348,6 +348,11 @@ def test_adding_refuses_what_is_wrong_with_a_specific_error_and_saves_nothing(
         assert soup.find("input", attrs={"name": "email"})["value"] == data["email"]
 
 
+def test_the_error_summary_lists_the_problems_in_the_order_of_the_page(admin_client, sites):
+    response = add(admin_client, email="nope", name="", role="governor", sites="NOPE")
+    assert [href for href, _ in error_summary(page(response))] == ["#email", "#name", "#sites"]
+
+
 def test_a_commissioner_needs_an_area_once_there_are_some(admin_client, sites):
     make_area("NW", "North West", (sites[0],))
     response = add(admin_client, email="cora@example.org", name="Cora", role="commissioner")

@@ -161,6 +161,7 @@ def test_a_link_for_a_deactivated_account_is_refused(gina, new_client):
     ("password", "confirm", "field", "message"),
     [
         ("short-1A", None, "password", "Password must be at least 12 characters"),
+        ("short-1A", "different", "password", "Password must be at least 12 characters"),
         ("passwordpassword", None, "password", "This password is too easy to guess"),
         ("aaaaaaaaaaaaaaaa", None, "password", "This password is too easy to guess"),
         ("", None, "password", "Enter a new password"),
