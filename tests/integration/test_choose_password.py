@@ -270,3 +270,19 @@ def test_hostile_values_in_the_user_forms_never_give_a_500_and_a_refusal_changes
             assert checksum(session_like) == before, (form_name, response.status_code)
 
     post_hostile_values()
+
+
+def test_two_tabs_cannot_both_use_one_link(gina, new_client):
+    """The second tab had the form open (its link was usable when checked): its conditional update finds the link
+    used and changes nothing."""
+    from assess.data.password_links import USABLE, find_password_link, use_password_link
+
+    path = make_link(gina)
+    other_tab = find_password_link(path.rsplit("/", 1)[1])
+    assert other_tab.state == USABLE and other_tab.link is not None
+    assert choose(new_client(), path).status_code == 302
+    stored = reload(gina.id).password
+    assert use_password_link(other_tab.link, "another-Quite-long-passphrase-77") is False
+    db.session.commit()
+    assert reload(gina.id).password == stored
+    assert len(events("password-chosen")) == 1
