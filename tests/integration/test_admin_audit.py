@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assess.services.admin_audit import CSV_HEADER, PAGE_SIZE
 from tests.integration.helpers import error_summary, h1, inline_error, main, page, text_of
@@ -247,3 +249,24 @@ def test_other_audiences_get_403(make, client_as, role):
     client = client_as(make.user(role, sites=sites))
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+HOSTILE = ["", " ", "\x00", "a\x00b", "\u202e", "%", "_", "\\", "'", "<b>", "0", "-1", "1e309", str(2**31),
+           str(2**63), "9" * 40, "99999999999", "\ufeff", "\U0001f600", "ALPHA", "answers-saved", "1", "3", "2026"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["user", "site", "action", "date_from", "date_to", "page"]),
+        st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), min_size=1, max_size=4),
+    ),
+    path=st.sampled_from(["/admin/audit", "/admin/audit.csv"]),
+)
+def test_hostile_query_strings_never_give_a_500(admin_client, trail, query, path):
+    """Property-based (Hypothesis): any values, any number of them, in any filter, on the page and the CSV."""
+    response = admin_client.get(path, query_string=query)
+    assert response.status_code == 200, (query, response.status_code)
+    if response.mimetype == "text/html":
+        assert "Traceback" not in response.get_data(as_text=True)

@@ -9,6 +9,8 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -223,3 +225,32 @@ def test_other_audiences_get_403_and_change_nothing(make, client_as, existing, r
     response = upload(client, csv_bytes(HEADER, "NEW-9,HMP New,prison,England,North,,,"))
     assert response.status_code == 403
     assert "NEW-9" not in site_rows()
+
+
+HOSTILE_CELLS = ["", " ", "\x00", "a\x00b", "\x1b[31m", "\u202egnp.exe", "=1+2", "<b>x</b>", "\ufeff", "9" * 40,
+                 "é" * 250, '"', '""', ",", "\r\n", "prison", "England", "OK-1"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.lists(
+            st.lists(st.one_of(st.sampled_from(HOSTILE_CELLS), st.text(max_size=30)), min_size=1, max_size=10),
+            max_size=6,
+        ).map(lambda rows: "\r\n".join([HEADER] + [",".join(row) for row in rows]).encode("utf-8", "surrogatepass")),
+    ),
+    filename=st.sampled_from(["sites.csv", "SITES.CSV", "sites.txt", "", "\x00.csv", "a" * 300 + ".csv"]),
+)
+def test_hostile_files_never_give_a_500_and_a_refusal_changes_nothing(admin_client, existing, content, filename):
+    """Property-based (Hypothesis), as tests/integration/test_hostile_forms.py does for the other forms."""
+    before = site_rows()
+    response = upload(admin_client, content, filename)
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        assert page(response).select_one(".govuk-error-summary") is not None
+        assert site_rows() == before
+        return
+    for row in site_rows().values():  # what was stored is clean text
+        assert not any(char in "".join(row) for char in "\x00\x1b\u202e")
