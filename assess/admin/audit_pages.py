@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import render_template, request, stream_with_context, url_for
 from werkzeug.wrappers import Response
 
 from assess.admin.admin_forms import AuditFilterForm
 from assess.admin.blueprint import bp
 from assess.auth.decorators import admin_required
-from assess.common.downloads import csv_download
 from assess.data.audit_queries import AuditFilter
 from assess.services import admin_audit
 
@@ -71,5 +70,7 @@ def audit_csv() -> Response | str:
     form, wanted = _filter()
     if wanted is None:
         return render_template("admin/audit.html", form=form, results=None, query={})
-    text, _, _ = admin_audit.audit_csv(wanted)
-    return csv_download(text, "audit-trail.csv")
+    # Streamed a batch at a time (assess.services.admin_audit.audit_csv_lines), never held whole.
+    response = Response(stream_with_context(admin_audit.audit_csv_lines(wanted)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response

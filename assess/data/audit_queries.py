@@ -16,6 +16,7 @@ contains it (an admin's reset of their two-factor sign-in, their deactivation).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from assess.extensions import db
 from assess.models import AuditEvent, Site, User
+
+BATCH = 200  # events read at a time for a download
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,22 @@ def site_codes(site_ids: set[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Site.id, Site.code).where(Site.id.in_(sorted(site_ids))))
     return {row.id: row.code for row in rows}
+
+
+def iter_events(wanted: AuditFilter, limit: int) -> Iterator[AuditEvent]:
+    """At most `limit` events, newest first, read BATCH at a time (by id, so a long download never holds them
+    all, and events written meanwhile do not shift it)."""
+    below: int | None = None
+    left = limit
+    while left > 0:
+        statement = select(AuditEvent).where(*_conditions(wanted))
+        if below is not None:
+            statement = statement.where(AuditEvent.id < below)
+        events = list(db.session.scalars(statement.order_by(AuditEvent.id.desc()).limit(min(BATCH, left))))
+        if not events:
+            return
+        for event in events:
+            yield event
+            db.session.expunge(event)  # read only: the session lets it go
+        left -= len(events)
+        below = events[-1].id

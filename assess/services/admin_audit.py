@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -171,31 +172,38 @@ def _json(data: dict[str, Any] | None) -> str:
     return "" if data is None else json.dumps(data, ensure_ascii=False, default=str)
 
 
-def audit_csv(wanted: AuditFilter) -> tuple[str, int, int]:
-    """(CSV text, events in it, events matching): the filter's events newest first, at most CSV_LIMIT of them,
-    every cell formula-safe."""
-    total = audit_queries.count_events(wanted)
-    events = audit_queries.find_events(wanted, limit=CSV_LIMIT)
-    codes = audit_queries.site_codes({event.site_id for event in events if event.site_id is not None})
+def audit_csv_lines(wanted: AuditFilter) -> Iterator[str]:
+    """The CSV, a line at a time: a header row, then the filter's events newest first (at most CSV_LIMIT of them),
+    every cell formula-safe. Read in batches, so a large download is never held in memory whole."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for event in events:
+
+    def line(cells: Iterable[str]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([csv_safe(cell) for cell in cells])
+        return out.getvalue()
+
+    yield line(CSV_HEADER)
+    codes: dict[int, str] = {}
+    for event in audit_queries.iter_events(wanted, limit=CSV_LIMIT):
+        if event.site_id is not None and event.site_id not in codes:
+            codes.update(audit_queries.site_codes({event.site_id}))
         occurred = event.occurred_at
         occurred = occurred.replace(tzinfo=UTC) if occurred.tzinfo is None else occurred.astimezone(UTC)
-        cells = (
-            str(event.id),
-            occurred.isoformat(timespec="seconds"),
-            event.actor,
-            "" if event.user_id is None else str(event.user_id),
-            event.action,
-            event.object_type,
-            event.object_id or "",
-            codes.get(event.site_id, "") if event.site_id is not None else "",
-            "" if event.assessment_id is None else str(event.assessment_id),
-            _json(event.before),
-            _json(event.after),
-            event.request_id or "",
+        yield line(
+            (
+                str(event.id),
+                occurred.isoformat(timespec="seconds"),
+                event.actor,
+                "" if event.user_id is None else str(event.user_id),
+                event.action,
+                event.object_type,
+                event.object_id or "",
+                codes.get(event.site_id, "") if event.site_id is not None else "",
+                "" if event.assessment_id is None else str(event.assessment_id),
+                _json(event.before),
+                _json(event.after),
+                event.request_id or "",
+            )
         )
-        writer.writerow([csv_safe(cell) for cell in cells])
-    return out.getvalue(), len(events), total

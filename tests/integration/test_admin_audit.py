@@ -270,3 +270,19 @@ def test_hostile_query_strings_never_give_a_500(admin_client, trail, query, path
     assert response.status_code == 200, (query, response.status_code)
     if response.mimetype == "text/html":
         assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_the_csv_is_read_in_batches_and_holds_at_most_its_stated_limit(admin_client, make, monkeypatch):
+    from assess.data import audit_queries
+    from assess.services import admin_audit
+
+    monkeypatch.setattr(audit_queries, "BATCH", 4)
+    monkeypatch.setattr(admin_audit, "CSV_LIMIT", 10)
+    ids = [add_event("capped", when=datetime(2026, 2, 1, tzinfo=UTC), site=make.site() if n % 3 == 0 else None)
+           for n in range(13)]
+    query = {"action": "capped"}
+    text = text_of(main(page(admin_client.get("/admin/audit", query_string=query))))
+    assert "at most the newest 10 events in one file, so this download leaves out the oldest 3" in text
+    rows = csv_rows(admin_client.get("/admin/audit.csv", query_string=query))
+    assert [int(row["Event"]) for row in rows] == ids[::-1][:10]
+    assert all(row["Site code"].startswith("S") for row in rows if int(row["Event"]) in ids[::3])
