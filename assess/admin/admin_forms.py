@@ -69,6 +69,17 @@ class _Year:
             raise ValidationError(f"The year of {self.label} must be between {FIRST_YEAR} and {LAST_YEAR}")
 
 
+class FilterDateField(GovDateField):
+    """A GOV.UK date input (always three parts, as GovDateField keeps them) whose message's example matches the
+    hint the page shows."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2026") from None
+
+
 class AuditFilterForm(FlaskForm):
     """Sent with GET (it changes nothing), so it has no CSRF token. The action's choices are those in the trail."""
 
@@ -88,8 +99,8 @@ class AuditFilterForm(FlaskForm):
         widget=GovTextInput(),
     )
     action = SelectField("Action", choices=[], validate_choice=False, widget=GovSelect())
-    date_from = GovDateField("Date from", validators=[_Year("date from")])
-    date_to = GovDateField("Date to", validators=[_Year("date to")])
+    date_from = FilterDateField("Date from", validators=[_Year("date from")])
+    date_to = FilterDateField("Date to", validators=[_Year("date to")])
 
     def set_actions(self, actions: list[str]) -> None:
         self.action.choices = [("", "All actions"), *((action, action) for action in actions)]

@@ -24,12 +24,12 @@ def _filter() -> tuple[AuditFilterForm, AuditFilter | None]:
     form.set_actions(admin_audit.actions())
     if not any(name in request.args for name in FILTER_FIELDS):
         return form, AuditFilter()
-    if not form.validate():
-        return form, None
-    wanted, errors = admin_audit.build_filter(**form.values())
+    valid = form.validate()
+    # A site code that names no site is an error too, shown with any others (when the code itself was accepted).
+    wanted, errors = admin_audit.build_filter(**form.values()) if not form.site.errors else (None, {})
     for name, message in errors.items():
         form[name].errors = [*form[name].errors, message]
-    return form, wanted
+    return form, wanted if valid and not errors else None
 
 
 def _query(form: AuditFilterForm) -> dict[str, Any]:

@@ -81,8 +81,12 @@ def actions() -> list[str]:
     return audit_queries.audit_actions()
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), LONDON).astimezone(UTC)
+def _start_of(day: date, days_later: int = 0) -> datetime | None:
+    """The UTC time a UK day starts (None past the calendar's end: no bound)."""
+    try:
+        return datetime.combine(day + timedelta(days=days_later), time(), LONDON).astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def build_filter(
@@ -101,7 +105,7 @@ def build_filter(
             site_id=site_id,
             action=action,
             occurred_from=_start_of(date_from) if date_from is not None else None,
-            occurred_before=_start_of(date_to + timedelta(days=1)) if date_to is not None else None,
+            occurred_before=_start_of(date_to, days_later=1) if date_to is not None else None,
         ),
         {},
     )

@@ -203,22 +203,26 @@ def test_any_page_number_shows_a_page_never_a_500(admin_client, make, value):
     ("query", "field", "message"),
     [
         ({"site": "NOPE"}, "site", "There is no site with the code ‘NOPE’"),
+        ({"site": "nope", "date_from": ["0", "0", "0"]}, "site", "There is no site with the code ‘NOPE’"),
         ({"site": "A" * 21}, "site", "Site code must be 20 characters or fewer"),
         ({"site": "\x00\x00ALPHA\x00"}, None, None),  # NUL removed at the edge: finds ALPHA
         ({"user": "a" * 300}, "user", "User must be 255 characters or fewer"),
         ({"user": "%_\\\x00"}, None, None),  # LIKE wildcards are matched as text: nothing found
         ({"action": "no-such-action"}, "action", "Select an action from the list"),
-        ({"date_from": ["32", "13", "2026"]}, "date_from", "Date from must be a real date, for example 27 3 2027"),
-        ({"date_from": ["1", "", "2026"]}, "date_from", "Date from must be a real date, for example 27 3 2027"),
-        ({"date_to": ["1", "1", "99999999999"]}, "date_to", "Date to must be a real date, for example 27 3 2027"),
+        ({"date_from": ["32", "13", "2026"]}, "date_from", "Date from must be a real date, for example 27 3 2026"),
+        ({"date_from": ["1", "", "2026"]}, "date_from", "Date from must be a real date, for example 27 3 2026"),
+        ({"date_to": ["1", "1", "99999999999"]}, "date_to", "Date to must be a real date, for example 27 3 2026"),
         ({"date_to": ["1", "1", "1999"]}, "date_to", "The year of date to must be between 2000 and 2999"),
-        ({"date_from": ["1", "1", "2026", "4"]}, "date_from", "Date from must be a real date, for example 27 3 2027"),
+        ({"date_from": ["1", "1", "2026", "4"]}, "date_from", "Date from must be a real date, for example 27 3 2026"),
         ({"date_from": ["5", "3", "2026"], "date_to": ["4", "3", "2026"]}, "date_to",
          "Date to must be the same as or after date from"),
-        ({"date_to": ["31", "12", "2999"]}, None, None),  # the last day allowed: no overflow
+        ({"date_to": ["31", "12", "2999"]}, None, None),  # the last day allowed
+        ({"date_to": ["31", "12", "9999"]}, "date_to", "The year of date to must be between 2000 and 2999"),
+        ({"date_from": ["1", "1", "0001"]}, "date_from", "The year of date from must be between 2000 and 2999"),
     ],
-    ids=["unknown site", "long site", "nul in site", "long user", "wildcards", "unknown action", "nonsense date",
-         "missing month", "huge year", "year 1999", "four parts", "to before from", "last day"],
+    ids=["unknown site", "unknown site and a bad date", "long site", "nul in site", "long user", "wildcards",
+         "unknown action", "nonsense date", "missing month", "huge year", "year 1999", "four parts", "to before from",
+         "last day", "end of the calendar", "start of the calendar"],
 )
 def test_hostile_filter_values_get_a_govuk_error_or_an_empty_result(admin_client, trail, query, field, message):
     for path in ("/admin/audit", "/admin/audit.csv"):
