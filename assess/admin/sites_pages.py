@@ -21,7 +21,7 @@ from assess.admin.sites_csv import SitesCsvError, parse_sites_csv
 from assess.auth.decorators import admin_required
 from assess.common.edge import larger_body
 from assess.common.errors import TITLES
-from assess.data.sites import count_site_changes, get_sites, upsert_sites
+from assess.data.sites import SitesChangedMeanwhile, get_sites, import_sites
 from assess.unit_of_work import discard_changes
 
 MAX_PROBLEMS = 25  # problems listed on the page; the rest are counted
@@ -57,7 +57,7 @@ def _page(form: SitesUploadForm, problems: list[str] | None = None) -> str:
 @bp.route("/sites", methods=["GET", "POST"])
 @larger_body(MAX_UPLOAD_BODY)
 @admin_required
-def sites() -> str | Response:
+def sites() -> str | Response | tuple[str, int]:
     form = SitesUploadForm()
     if not form.validate_on_submit():
         return _page(form)
@@ -69,8 +69,14 @@ def sites() -> str | Response:
             "Correct the file and upload it again."
         ]
         return _page(form, error.problems)
-    added, changed, unchanged = count_site_changes(rows)
-    upsert_sites(rows, current_user)
+    try:
+        added, changed, unchanged = import_sites(rows, current_user)
+    except SitesChangedMeanwhile:
+        form.sites_file.errors = [
+            "Someone else imported sites at the same moment, so nothing from your file was imported. "
+            "Check the sites below, then upload your file again."
+        ]
+        return _page(form), 409
     message = f"{_plural(added, 'site')} added, {changed:,} updated"
     if unchanged:
         message += f" ({unchanged:,} already up to date)"

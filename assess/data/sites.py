@@ -89,3 +89,22 @@ def count_site_changes(rows: Iterable[dict[str, Any]]) -> tuple[int, int, int]:
         elif any(getattr(site, name) != row.get(name) for name in SITE_FIELDS):
             changed += 1
     return added, changed, len(rows) - added - changed
+
+
+class SitesChangedMeanwhile(Exception):
+    """Another import added one of these sites between reading and writing: nothing of this one was kept."""
+
+
+def import_sites(rows: list[dict[str, Any]], user: User | None) -> tuple[int, int, int]:
+    """upsert_sites in a savepoint, for a page where two administrators may upload at the same moment:
+    (sites added, sites changed, sites already as the rows say). If another import created one of the codes
+    meanwhile, every change of this one (its audit events too) is undone and SitesChangedMeanwhile raised."""
+    from sqlalchemy.exc import IntegrityError
+
+    counts = count_site_changes(rows)
+    try:
+        with db.session.begin_nested():
+            upsert_sites(rows, user)
+    except IntegrityError:
+        raise SitesChangedMeanwhile from None
+    return counts
