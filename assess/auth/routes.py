@@ -71,7 +71,7 @@ def _password_is_right(user: User | None, password: str) -> bool:
     # Made (once per process) whether or not the account exists, so that the first attempt a process
     # serves does not take longer only for an unknown email.
     dummy = _dummy_password_hash()
-    if user is None or not user.active:
+    if user is None or not user.active or not user.password:  # no password yet: a one-time link not yet used
         verify_password(password, dummy)  # the same work, whatever the answer
         return False
     return bool(verify_and_update_password(password, user))

@@ -48,9 +48,6 @@ class _Totp(Totp):
             return None
         return int(matched.counter)
 
-    def code_at(self, secret: str, counter: int) -> str:
-        return str(self._totp.from_source(secret).generate(time=counter * STEP_SECONDS).token)
-
 
 def _key() -> str:
     salt = str(current_app.config["SECURITY_PASSWORD_SALT"])
@@ -102,11 +99,6 @@ def matching_step(code: str, secret: str, last_counter: int | None) -> int | Non
 def code_was_used(code: str, secret: str, last_counter: int | None) -> bool:
     """True when the code is right but its time step was already used (a second sign-in with the same code)."""
     return last_counter is not None and _totp().match(code, secret, None) is not None
-
-
-def code_at(secret: str, counter: int) -> str:
-    """The code for one time step (tests and the demo only: a person's code comes from their app)."""
-    return _totp().code_at(secret, counter)
 
 
 def current_step() -> int:

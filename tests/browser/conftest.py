@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
+from tests import two_factor
 from tests.browser.data import AUDIENCE_USERS, Seed, seed
 from tests.browser.pagewatch import WATCHES, prepare
 from tests.conftest import PASSWORD, ROOT, build_app
@@ -199,6 +200,10 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    if page.url.endswith("/sign-in/security-code"):  # two-factor sign-in: the code an app shows now
+        page.get_by_label("Security code").fill(two_factor.code_for(email))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
     assert "/sign-in" not in page.url, f"could not sign in as {email}"
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tests import two_factor
 from tests.conftest import PASSWORD, Factory
 
 
@@ -120,14 +121,16 @@ def seed(app: Any) -> Seed:
         other_governor = create_or_update_user(
             AUDIENCE_USERS["governor"], "Sam Other", "governor", PASSWORD, [other_site]
         )
-        create_or_update_user(
+        inspector = create_or_update_user(
             AUDIENCE_USERS["inspector"], "Ina Inspector", "inspector", PASSWORD, [],
             remit=(("prison", "England"), ("prison", "Wales")),
         )
+        two_factor.set_up(inspector)  # as after a first sign-in (test_two_factor_journey sets one up by hand)
         areas = _commissioner_areas([other["code"], prison["code"], probation["code"]], [probation["code"]])
         commissioner = create_or_update_user(
             AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [], areas=areas
         )
+        two_factor.set_up(commissioner)
         region = next(area for area in areas if area.code == AREA_CODE)
         _assurance_decisions(commissioner, region, other_site, prison_site)
 

@@ -55,7 +55,8 @@ KNOWN_ARGUMENTS = {"assessment_id", "site_code", "domain_id", "query_id", "area_
 
 def build(app: Flask, rule: Rule, **values: Any) -> str:
     """The rule's URL with the given values; any other argument (a chart, a group) gets a placeholder."""
-    placeholders = {"query_id": 2_000_000_000}  # an id no query has, unless a test names a real one
+    # Ids nothing has, unless a test names a real one.
+    placeholders = {"query_id": 2_000_000_000, "user_id": 2_000_000_000}
     wanted = {name: values.get(name, placeholders.get(name, "overall")) for name in rule.arguments}
     return app.url_map.bind("localhost").build(rule.endpoint, wanted)
 
@@ -105,7 +106,8 @@ def test_public_routes_are_the_sign_in_pages_and_nothing_about_a_site(app, new_c
     public = [rule for rule in routes(app) if audience(app, rule) == "public"]
     assert {rule.endpoint for rule in public} >= PUBLIC_ENDPOINTS
     # No page about a site or an assessment is open to everyone.
-    assert [rule.rule for rule in public if set(rule.arguments) - {"filename"}] == []
+    # (A one-time link to choose a password names only its own random token.)
+    assert [rule.rule for rule in public if set(rule.arguments) - {"filename", "token"}] == []
     assert not [rule.rule for rule in public if rule.endpoint.startswith("governor.")]
     # And every public page answers someone who is not signed in without an error.
     anonymous = new_client()

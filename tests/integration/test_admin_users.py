@@ -362,11 +362,6 @@ def test_a_commissioner_needs_an_area_once_there_are_some(admin_client, sites):
     assert by_email("cora@example.org") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assess/auth/routes.py _password_is_right passes a None password hash to verify_and_update_password (a "
-    "500): it must treat `user.password is None` as it treats an unknown account (the dummy hash)",
-)
 def test_an_account_with_no_password_cannot_sign_in(admin_client, new_client, sites):
     add(admin_client, email="gina@example.org", name="Gina", role="governor", sites="GOV-A")
     for password in ("", "None", PASSWORD):

@@ -799,6 +799,7 @@ def test_statements_do_not_grow_with_the_number_of_sites(make, client_as):
         make.submitted(make.site(code=f"OUT{number}", kind="prison"), governor, PREVIOUS, choice="2")
     small, small_user, small_sites = populate(make, "SM", 2, governor, inspector, "small@example.org")
     large, large_user, large_sites = populate(make, "LG", 6, governor, inspector, "large@example.org")
+    small_client, large_client = client_as(small_user), client_as(large_user)
     for path in (
         "",
         f"?period={PREVIOUS}",
@@ -808,8 +809,7 @@ def test_statements_do_not_grow_with_the_number_of_sites(make, client_as):
         "/matrix.csv?sort=leadership",
     ):
         counts = []
-        for area, user in ((small, small_user), (large, large_user)):
-            client = client_as(user)
+        for area, client in ((small, small_client), (large, large_client)):
             client.get(f"/areas/{area.code}{path}")  # warm: the first request of a client reads its account
             with statements() as seen:
                 response = client.get(f"/areas/{area.code}{path}")

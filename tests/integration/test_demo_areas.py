@@ -46,6 +46,8 @@ from assess.services.area import SUBMITTED as AREA_SUBMITTED
 from assess.services.area import VALIDATED as AREA_VALIDATED
 from assess.services.caseload import DRAFT, IN_REVIEW, NO_ASSESSMENT, SUBMITTED, VALIDATED, caseload
 from assess.services.questionnaires import latest
+from tests import two_factor
+from tests.integration.helpers import location
 from tests.integration.test_demo_reviews import check_decisions, check_timeline
 
 TODAY = date(2026, 5, 1)  # financial year 2026-27, a month in
@@ -213,7 +215,10 @@ def test_the_commissioners_overviews_and_pages_have_real_content(app_ctx, new_cl
     assert elsewhere is not None
     for email, found in ((REGIONAL_COMMISSIONER, region), (GROUP_COMMISSIONER, group)):
         client = new_client()
-        client.post("/sign-in", data={"email": email, "password": DEFAULT_DEMO_PASSWORD})
+        assert location(client.post("/sign-in", data={"email": email, "password": DEFAULT_DEMO_PASSWORD})) == (
+            "/sign-in/set-up-two-factor"  # a demo commissioner's first sign-in sets up a second factor
+        )
+        client.post("/sign-in/set-up-two-factor", data={"code": two_factor.set_up_from_page(client, email)})
         for path in ("", "/matrix", "/sites/DEMO-ASH"):
             response = client.get(f"/areas/{found.code}{path}")
             assert response.status_code == 200, (email, path)

@@ -248,6 +248,12 @@ FORMS = {
     "inspector validate page": ("inspector", "/inspect/assessments/{submitted}/validate", session_like),
     "inspector new query": ("inspector", "/inspect/assessments/{submitted}/queries/new", session_like),
     "commissioner assurance": ("commissioner", "/areas/NW-TEST/sites/GOV-A/assurance", session_like),
+    # Two-factor sign-in: the code after the password (a client that has passed the password step only), a
+    # recovery code, the account page's confirmations, and a governor setting it up.
+    "security code": ("password-step:inspector", "/sign-in/security-code", sign_in_records),
+    "recovery code": ("password-step:inspector", "/sign-in/recovery-code", sign_in_records),
+    "your account": ("inspector", "/account", sign_in_records),
+    "set up two-factor": ("ada", "/account/two-factor/set-up", session_like),
 }
 
 
@@ -260,6 +266,10 @@ def test_hostile_values_in_every_field_never_give_a_500_and_a_refusal_changes_no
 
     def client() -> IsolatedClient:
         fresh = IsolatedClient(app_ctx, app_ctx.response_class, use_cookies=True)
+        if who is not None and who.startswith("password-step:"):
+            user = world[who.split(":", 1)[1]]
+            assert fresh.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 302
+            return fresh
         return fresh if who is None else sign_in(fresh, world[who])  # type: ignore[return-value]
 
     person = client()

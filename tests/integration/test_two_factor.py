@@ -157,7 +157,7 @@ def test_a_code_is_accepted_only_once(new_client, make):
     user = make.user("admin")
     key = codes.KEYS[user.email]
     step = tf.current_step()
-    code = tf.code_at(key, step)
+    code = codes.app_code(key, step)
     first, second = new_client(), new_client()
     password_step(first, user)
     password_step(second, user)
@@ -167,16 +167,16 @@ def test_a_code_is_accepted_only_once(new_client, make):
     assert "already been used" in inline_error(page(replay), "code")
     # An older code (the step before) is refused too, once a later one was used.
     assert "already been used" in inline_error(
-        page(second.post("/sign-in/security-code", data={"code": tf.code_at(key, step - 1)})), "code"
+        page(second.post("/sign-in/security-code", data={"code": codes.app_code(key, step - 1)})), "code"
     )
-    assert second.post("/sign-in/security-code", data={"code": tf.code_at(key, step + 1)}).status_code == 302
+    assert second.post("/sign-in/security-code", data={"code": codes.app_code(key, step + 1)}).status_code == 302
 
 
 def test_ten_wrong_codes_then_a_wait(new_client, make):
     user = make.user("inspector")
     client = new_client()
     password_step(client, user)
-    right = tf.code_at(codes.KEYS[user.email], tf.current_step())
+    right = codes.app_code(codes.KEYS[user.email], tf.current_step())
     wrong = "000000" if right != "000000" else "111111"
     for _ in range(10):
         assert client.post("/sign-in/security-code", data={"code": wrong}).status_code == 200

@@ -58,7 +58,7 @@ def uow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             from assess.data.users import create_or_update_user
             from assess.extensions import db
 
-            create_or_update_user("uow@example.org", "Una Work", "admin", PASSWORD)
+            create_or_update_user("uow@example.org", "Una Work", "governor", PASSWORD)
             db.session.commit()
         yield app
         with app.app_context():

@@ -25,6 +25,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from assess.validation import DECISIONS
+from tests import two_factor
 from tests.conftest import PASSWORD
 from tests.integration import test_concurrency as shared
 from tests.integration.helpers import checked_value, text_of, textarea_value
@@ -65,7 +66,18 @@ def _inspector_browser(live: Live, who: tuple[str, str]) -> Browser:
     form = browser.get("/sign-in")
     assert form.status == 200, form.describe()
     reply = browser.post("/sign-in", {"email": who[0], "password": PASSWORD, "csrf_token": form.hidden("csrf_token")})
-    assert reply.status == 302 and reply.location == "/caseload", f"could not sign in as {who[0]}: {reply.describe()}"
+    # An inspector's first sign-in sets up two-factor sign-in: the key from the page, a code from it.
+    assert reply.status == 302 and reply.location == "/sign-in/set-up-two-factor", reply.describe()
+    set_up = browser.get("/sign-in/set-up-two-factor")
+    key = set_up.soup.select_one("#two-factor-key")
+    assert key is not None, set_up.describe()
+    two_factor.KEYS[who[0]] = key.get_text(strip=True)
+    done = browser.post(
+        "/sign-in/set-up-two-factor",
+        {"code": two_factor.code_for(who[0]), "csrf_token": set_up.hidden("csrf_token")},
+    )
+    assert done.status == 200 and "Save your recovery codes" in done.body, f"could not sign in as {who[0]}"
+    assert browser.get("/caseload").status == 200
     return browser
 
 
