@@ -138,6 +138,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Sign-in throttling (assess.auth.throttle): failures allowed per email or address within the window.
         "SIGN_IN_THROTTLE_LIMIT": _number("SIGN_IN_THROTTLE_LIMIT", "10", minimum=1),
         "SIGN_IN_THROTTLE_WINDOW_SECONDS": _number("SIGN_IN_THROTTLE_WINDOW_SECONDS", "300", minimum=1),
+        # Wrong security or recovery codes allowed for one account in a day (as well as the limit above).
+        "SIGN_IN_SECOND_FACTOR_DAILY_LIMIT": _number("SIGN_IN_SECOND_FACTOR_DAILY_LIMIT", "30", minimum=1),
         "WTF_CSRF_TIME_LIMIT": None,
         # Flask-Security-Too: used for hashing, password rules and the session identity. Our own
         # GOV.UK sign-in pages replace its views, so its blueprint is not registered.

@@ -93,6 +93,9 @@ def _end(message: str) -> Response | tuple[str, int] | None:
     protected = _protected(request.endpoint)
     posted = request.method == "POST" and protected
     fields = _typed_fields() if posted else []
+    # Whose typing it is, when the session still names someone: only they are offered it after signing in
+    # (another person signing in on the same browser never sees it).
+    typed_by = current_user.id if session.get("_user_id") and current_user.is_authenticated else None
     if session.get("_user_id"):
         logout_user()
     session.clear()
@@ -101,7 +104,7 @@ def _end(message: str) -> Response | tuple[str, int] | None:
         return None
     back_to = request.full_path.rstrip("?") if request.method == "GET" else request.path
     if posted:
-        session[KEPT] = {"path": request.path, "fields": fields}
+        session[KEPT] = {"path": request.path, "fields": fields, "by": typed_by}
         if not _fits_in_cookie():
             # Too much to keep in the cookie: show it here instead, so it can be copied before signing in.
             session.pop(KEPT)
@@ -150,7 +153,12 @@ def _check_session() -> Response | tuple[str, int] | None:
 
 def _kept_changes() -> Response | tuple[str, int] | None:
     kept = session.get(KEPT)
-    if not isinstance(kept, dict) or kept.get("path") != request.path:
+    if not isinstance(kept, dict):
+        return None
+    if kept.get("by") is not None and kept.get("by") != current_user.id:
+        session.pop(KEPT, None)  # someone else's typing: never shown to, or saved by, another person
+        return None
+    if kept.get("path") != request.path:
         return None
     if request.method == "POST":
         g.kept_form_posted = True  # posted again (from the page below or the page itself): see _forget_kept

@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 
 DEFAULT_LIMIT = 10
 DEFAULT_WINDOW_SECONDS = 300
+# Wrong security or recovery codes for one account in a day (NIST SP 800-63B 5.2.2 allows at most 100 in a
+# row): as well as the 5-minute limit they share with passwords. Someone who has the password then has about a
+# 1 in 11,000 chance a day of guessing a code (3 codes are right at any moment: now, and a step either side).
+DEFAULT_SECOND_FACTOR_DAILY_LIMIT = 30
 EMAIL_MAX_LENGTH = 255
 ADDRESS_MAX_LENGTH = 64
 
@@ -34,6 +38,11 @@ def rule_from(limit: object = None, window_seconds: object = None) -> Rule:
         limit=DEFAULT_LIMIT if limit is None else int(str(limit)),
         window=timedelta(seconds=DEFAULT_WINDOW_SECONDS if window_seconds is None else int(str(window_seconds))),
     )
+
+
+def second_factor_rule(limit: object = None) -> Rule:
+    """The daily limit on wrong codes (SIGN_IN_SECOND_FACTOR_DAILY_LIMIT)."""
+    return Rule(limit=DEFAULT_SECOND_FACTOR_DAILY_LIMIT if limit is None else int(str(limit)), window=timedelta(days=1))
 
 
 def normalise_email(typed: str | None) -> str:
@@ -70,5 +79,11 @@ def retry_after_seconds(wait: timedelta) -> int:
 
 def wait_message(wait: timedelta) -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    if minutes > 90:
+        hours = math.ceil(minutes / 60)
+        return (
+            f"Too many wrong codes. Wait {hours} hours, then try again, or ask your service's administrator to "
+            "reset your two-factor sign-in"
+        )
     unit = "minute" if minutes == 1 else "minutes"
     return f"Too many attempts to sign in. Wait {minutes} {unit}, then try again"

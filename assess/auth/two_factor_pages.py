@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_security.utils import login_user
 from werkzeug.wrappers import Response
@@ -38,6 +38,7 @@ Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 WRONG_CODE = "The security code is not correct. Enter the code your authenticator app shows now"
 USED_CODE = "That security code has already been used. Wait for your app to show a new code, then enter it"
 NOT_A_CODE = "Enter the security code as 6 digits, like 123456"
+ALREADY_SET_UP = "Two-factor sign-in was set up for your account a moment ago. Enter a code from that app."
 
 
 def _pending_user() -> tuple[User, dict[str, object]] | None:
@@ -63,8 +64,13 @@ def _throttled(user: User, template: str, **context: object) -> tuple[str, int, 
     by_email, by_address = attempts.recent_failures(
         email=user.email, address=address, window=rule.window, limit=rule.limit
     )
+    daily = throttle.second_factor_rule(current_app.config.get("SIGN_IN_SECOND_FACTOR_DAILY_LIMIT"))
+    wrong_codes = attempts.second_factor_failures(email=user.email, window=daily.window, limit=daily.limit)
+    at = clock.now()
     wait = throttle.longest(
-        throttle.wait_for(by_email, clock.now(), rule), throttle.wait_for(by_address, clock.now(), rule)
+        throttle.wait_for(by_email, at, rule),
+        throttle.wait_for(by_address, at, rule),
+        throttle.wait_for(wrong_codes, at, daily),
     )
     if wait is None:
         return None
@@ -85,7 +91,7 @@ def _throttled(user: User, template: str, **context: object) -> tuple[str, int, 
 def _failed(user: User, form: CodeForm | RecoveryCodeForm, message: str, step: str) -> None:
     """A wrong code counts towards the same limit as a wrong password, and is audited as a failed sign-in."""
     address = throttle.normalise_address(request.remote_addr)
-    attempts.record_attempt(email=user.email, address=address, success=False)
+    attempts.record_attempt(email=user.email, address=address, success=False, factor=attempts.SECOND_FACTOR)
     record(
         None,
         "sign-in-failed",
@@ -161,8 +167,13 @@ def recovery_code() -> Page:
     return render_template("auth/recovery_code.html", form=form)
 
 
+class AlreadySetUp(Exception):
+    """Another set-up for the same person was stored first (another tab, or someone else with the password)."""
+
+
 def _set_up(user: User, secret: str, form: CodeForm) -> tuple[list[str], int] | None:
-    """Check the first code from the app against the new key; on success store both and make recovery codes."""
+    """Check the first code from the app against the new key; on success store both and make recovery codes.
+    Raises AlreadySetUp when a key was stored for the person meanwhile (never replaced)."""
     code = tf.clean_code(form.code.data)
     if not tf.is_code_shaped(code):
         form.code.errors = [NOT_A_CODE]
@@ -175,7 +186,8 @@ def _set_up(user: User, secret: str, form: CodeForm) -> tuple[list[str], int] | 
         ]
         return None
     codes = tf.new_recovery_codes()
-    set_up_two_factor(user, secret, step, [tf.recovery_code_hash(code) or "" for code in codes], None)
+    if not set_up_two_factor(user, secret, step, [tf.recovery_code_hash(code) or "" for code in codes], None):
+        raise AlreadySetUp
     return codes, step
 
 
@@ -188,7 +200,12 @@ def set_up_at_sign_in() -> Page:
         return _start_again()
     user, pending = found
     if user.has_two_factor:  # a key is never replaced with only a password: that is what an admin's reset is for
+        if request.method == "POST":
+            flash(ALREADY_SET_UP)
         return redirect(url_for("auth.security_code"))
+    if not user.two_factor_required:  # a governor who turned it off meanwhile: the password step again
+        tf.end_pending()
+        return _start_again()
     secret = pending.get("new")
     if not isinstance(secret, str):
         secret = tf.new_secret()
@@ -196,11 +213,15 @@ def set_up_at_sign_in() -> Page:
     form = CodeForm()
     if form.validate_on_submit():
         refused = _throttled(
-            user, "auth/set_up_two_factor.html", form=form, values=tf.set_up_values(user.email, secret)
+            user, "auth/set_up_two_factor.html", form=form, values=tf.set_up_values(user.email, secret), at_sign_in=True
         )
         if refused is not None:
             return refused
-        made = _set_up(user, secret, form)
+        try:
+            made = _set_up(user, secret, form)
+        except AlreadySetUp:
+            flash(ALREADY_SET_UP)
+            return redirect(url_for("auth.security_code"))
         if made is not None:
             _complete(user, pending, "authenticator app (set up now)")
             return render_template(
@@ -237,7 +258,12 @@ def set_up_from_account() -> Page:
         session[NEW_KEY] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        made = _set_up(user, secret, form)
+        try:
+            made = _set_up(user, secret, form)
+        except AlreadySetUp:
+            session.pop(NEW_KEY, None)
+            flash("Two-factor sign-in was set up for your account a moment ago, in another window.")
+            return redirect(url_for("auth.account"))
         if made is not None:
             session.pop(NEW_KEY, None)
             tf.mark_second_factor_checked()

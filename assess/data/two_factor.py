@@ -26,22 +26,33 @@ def recovery_code_hashes(user: User) -> list[str]:
     return [str(item) for item in hashes] if isinstance(hashes, list) else []
 
 
-def set_up_two_factor(user: User, secret: str, counter: int, code_hashes: list[str], actor: User | None) -> None:
+def set_up_two_factor(user: User, secret: str, counter: int, code_hashes: list[str], actor: User | None) -> bool:
     """Store a newly confirmed authenticator key (and the time step of the code that confirmed it, which is
-    then used up) and a new set of recovery codes."""
-    replacing = user.has_two_factor
-    user.tf_totp_secret = secret
-    user.tf_last_counter = counter
-    user.tf_recovery_codes = json.dumps(code_hashes)
-    user.tf_set_up_at = now()
-    db.session.flush()
+    then used up) and a new set of recovery codes: only if the person has none (a conditional update, so that
+    of two set-ups at the same moment, in two tabs or by someone else with the password, the first wins and the
+    second is refused, never silently replacing the key the first person's app holds). False when refused."""
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.tf_totp_secret.is_(None))
+        .values(
+            tf_totp_secret=secret,
+            tf_last_counter=counter,
+            tf_recovery_codes=json.dumps(code_hashes),
+            tf_set_up_at=now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["tf_totp_secret", "tf_last_counter", "tf_recovery_codes", "tf_set_up_at"])
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
     record(
         actor or user,
         "two-factor-set-up",
         "user",
         user.email,
-        after={"method": "authenticator app", "recovery_codes": len(code_hashes), "replaced": replacing},
+        after={"method": "authenticator app", "recovery_codes": len(code_hashes)},
     )
+    return True
 
 
 def take_time_step(user: User, counter: int) -> bool:

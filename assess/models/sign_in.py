@@ -26,6 +26,8 @@ class SignInAttempt(Base):
     email: Mapped[str] = mapped_column(String(255))  # as typed, normalised (trimmed, lower case)
     address: Mapped[str] = mapped_column(String(64))  # the client's address (request.remote_addr)
     success: Mapped[bool] = mapped_column(Boolean)
+    # "password", or "second factor" (a security or recovery code): wrong codes also have a daily limit.
+    factor: Mapped[str] = mapped_column(String(20), default="password", server_default="password")
 
     def __repr__(self) -> str:
         return f"<SignInAttempt {self.id} {self.email} {self.address} {'ok' if self.success else 'failed'}>"

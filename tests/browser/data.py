@@ -49,6 +49,7 @@ AUDIENCE_USERS = {
     "governor": "governor-b@example.org",
     "inspector": "inspector@example.org",
     "commissioner": "commissioner@example.org",
+    "admin": "admin@example.org",
 }
 
 
@@ -78,7 +79,7 @@ def seed(app: Any) -> Seed:
     from assess import periods
     from assess.data.assessments import save_answers
     from assess.data.sites import get_site_by_code, upsert_sites
-    from assess.data.users import create_or_update_user
+    from assess.data.users import create_or_update_user, get_user_by_email
 
     current, previous = periods.selectable_periods(date.today())
     prison = {
@@ -131,6 +132,7 @@ def seed(app: Any) -> Seed:
             AUDIENCE_USERS["commissioner"], "Cam Commissioner", "commissioner", PASSWORD, [], areas=areas
         )
         two_factor.set_up(commissioner)
+        two_factor.set_up(create_or_update_user(AUDIENCE_USERS["admin"], "Adi Admin", "admin", PASSWORD, []))
         region = next(area for area in areas if area.code == AREA_CODE)
         _assurance_decisions(commissioner, region, other_site, prison_site)
 
@@ -178,6 +180,7 @@ def seed(app: Any) -> Seed:
             "area": AREA_CODE,
             "area_site": other["code"],
             "previous_period": previous,
+            "user": str(get_user_by_email(AUDIENCE_USERS["inspector"]).id),
         }
         outline = _questionnaire_outline(("prison", "probation"))
     return Seed(

@@ -113,8 +113,11 @@ def world(make: Factory, app_ctx: Flask) -> dict[str, Any]:
         "cam@example.org", "Cam Commissioner", "commissioner", PASSWORD, [], areas=[area]
     )
     commit()
+    admin = make.user("admin", email="adm@example.org", name="Adi Admin")
     definition = make.questionnaire().definition
     return {
+        "admin": admin,
+        "inspector_id": inspector.id,
         "alpha": alpha,
         "ada": ada,
         "inspector": inspector,
@@ -254,6 +257,10 @@ FORMS = {
     "recovery code": ("password-step:inspector", "/sign-in/recovery-code", sign_in_records),
     "your account": ("inspector", "/account", sign_in_records),
     "set up two-factor": ("ada", "/account/two-factor/set-up", session_like),
+    # The admin pages' forms (the sites upload's file field is posted as a plain value: a refusal).
+    "admin add user": ("admin", "/admin/users/new", session_like),
+    "admin change user": ("admin", "/admin/users/{inspector_id}/change", session_like),
+    "admin sites upload": ("admin", "/admin/sites", session_like),
 }
 
 

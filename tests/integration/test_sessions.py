@@ -169,6 +169,28 @@ def test_a_form_posted_after_the_session_ended_keeps_what_was_typed(app_ctx, gov
     assert textarea_value(page(governor_client.get(path)), f"evidence-{question.id}") == typed
 
 
+def test_kept_changes_are_never_offered_to_another_person(app_ctx, governor_client, governor, make):
+    """A shared computer: the first person's session ends as they post; someone else signs in on the same
+    browser and opens the page. They do not see (or save) the first person's typing."""
+    colleague = make.user("governor", sites=tuple(governor.sites), email="colleague@example.org")
+    assessment_id = start_assessment(governor_client, "GOV-A")
+    domain = make.questionnaire().definition.domains[0]
+    question = domain.questions[0]
+    path = f"/assessments/{assessment_id}/domains/{domain.id}"
+    typed = "Notes only the first governor typed"
+    _age(governor_client, LAST_SEEN, 31 * 60)
+    assert _sent_to_sign_in(governor_client.post(path, data=domain_data(domain, "3", {question.id: typed})))
+    signed_in = governor_client.post("/sign-in", data={"email": colleague.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    opened = governor_client.get(path)
+    assert opened.status_code == 200
+    assert typed not in opened.get_data(as_text=True)
+    assert "Your changes were not saved" not in text_of(page(opened))
+    # And it is gone: the first person signing in again later is not offered it on this browser either.
+    with governor_client.session_transaction() as session:
+        assert "_kept_form" not in session
+
+
 def test_kept_changes_can_be_discarded(app_ctx, governor_client, governor, make):
     assessment_id = start_assessment(governor_client, "GOV-A")
     domain = make.questionnaire().definition.domains[0]

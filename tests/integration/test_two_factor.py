@@ -297,3 +297,60 @@ def test_a_reset_ends_sessions_and_asks_for_a_new_set_up(app_ctx, client_as, new
     assert location(password_step(new_client(), user)) == "/sign-in/set-up-two-factor"
     unknown = app_ctx.test_cli_runner().invoke(args=["users", "reset-two-factor", "nobody@example.org"])
     assert unknown.exit_code != 0 and "no account" in unknown.output
+
+
+def test_two_set_ups_at_once_keep_the_first_and_never_replace_it(new_client, inspector):
+    """Two tabs (or the owner and someone else with the password) set up at the same moment: the first stored
+    wins; the second is sent to enter a code instead of silently replacing the key the first app holds."""
+    first, second = new_client(), new_client()
+    for client in (first, second):
+        assert location(password_step(client, inspector)) == "/sign-in/set-up-two-factor"
+    first_key = key_on(first.get("/sign-in/set-up-two-factor"))
+    second_key = key_on(second.get("/sign-in/set-up-two-factor"))
+    assert first_key != second_key
+    assert first.post("/sign-in/set-up-two-factor", data={"code": app_code(first_key)}).status_code == 200
+    refused = second.post("/sign-in/set-up-two-factor", data={"code": app_code(second_key)})
+    assert location(refused) == "/sign-in/security-code"
+    assert "set up for your account a moment ago" in text_of(page(second.get("/sign-in/security-code")))
+    assert location(second.get("/caseload")).startswith("/sign-in")  # not signed in by the refused set-up
+    # The stored key is the first one: a code from the first app signs in, one from the second does not.
+    assert location(second.post("/sign-in/security-code", data={"code": app_code(second_key, 1)})) == ""
+    assert location(second.post("/sign-in/security-code", data={"code": app_code(first_key, 1)})) == "/caseload"
+    assert actions(inspector.email).count("two-factor-set-up") == 1
+    # At the very same moment (both past the page's check): the store itself refuses the second.
+    from assess.data.two_factor import set_up_two_factor
+
+    stored = fresh(inspector).tf_totp_secret
+    assert set_up_two_factor(fresh(inspector), tf.new_secret(), 0, [], None) is False
+    assert fresh(inspector).tf_totp_secret == stored
+
+
+def test_wrong_codes_have_a_daily_limit_too(new_client, make):
+    """Spread out so that the 5-minute limit never applies, 30 wrong codes in a day still stop the next try
+    for most of a day, whatever the code."""
+    from datetime import timedelta
+
+    from assess.data.clock import stamped_at
+    from assess.models import utcnow
+
+    user = make.user("inspector")
+    client = new_client()
+    password_step(client, user)
+    right = codes.app_code(codes.KEYS[user.email], tf.current_step())
+    wrong = "000000" if right != "000000" else "111111"
+    start = utcnow()
+    for attempt in range(30):
+        with stamped_at(start + timedelta(seconds=40 * attempt)):
+            response = client.post("/sign-in/security-code", data={"code": wrong})
+            assert response.status_code == 200, attempt
+    with stamped_at(start + timedelta(minutes=25)):
+        throttled = client.post("/sign-in/security-code", data={"code": right})
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 20 * 3600
+    assert "Too many wrong codes. Wait 24 hours" in inline_error(page(throttled), "code")
+    # Wrong passwords do not count towards it: only wrong codes.
+    with stamped_at(start + timedelta(minutes=25)):
+        other = make.user("inspector")
+        again = new_client()
+        password_step(again, other)
+        assert again.post("/sign-in/security-code", data={"code": codes.code_for(other.email)}).status_code == 302
