@@ -266,7 +266,7 @@ def _show_link(user: User, token: str, link: Any, created: bool) -> str:
     return render_template(
         "admin/password_link.html",
         account=accounts.summarise(user),
-        url=url_for("choose_password.choose_password", token=token, _external=True),
+        url=url_for("choose_password.open_link", token=token, _external=True),
         expires_at=link.expires_at,
         expires_in=accounts.hours_until(link.expires_at),
         created=created,

@@ -2,16 +2,25 @@
 
 Public: the link is the proof. An unknown, used, replaced or expired link (or anything that is not the shape of
 one) gets a page saying it cannot be used and to ask the administrator for a new one: 404 when it names no
-link, 410 when it did but no longer works. A usable link shows the new password form; the password is checked
+link, 410 when it did but no longer works. A usable link is kept (its hash) in the browser's session and the
+browser sent on (303) to the plain /choose-password, which shows the new password form and takes its post, so
+the token is never in the address bar of the page, its Referer headers or the logs of what follows; the
+plain page with no link in the session says the link cannot be used (404). Every response here says
+Referrer-Policy: no-referrer, and the app's log lines (werkzeug's, gunicorn's, its own) have the token taken
+out of any /choose-password/<token> path. On the form, the password is checked
 with Flask-Security's rules (length, zxcvbn score), then set, the link used up (once: a conditional update), every
-session of the person ended, and they are sent to sign in. Neither the token nor the password is logged.
+session of the person ended, and they are sent to sign in. Neither the token nor the password is logged or
+audited.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from werkzeug.wrappers import Response
@@ -24,6 +33,8 @@ from assess.data import password_links
 bp = Blueprint("choose_password", __name__, template_folder="templates")
 
 SET_MESSAGE = "Your password has been set. Sign in with it."
+# The session keeps the hash of the link this browser opened (never the token itself).
+LINK_KEY = "choose_password_link"
 
 
 class ChoosePasswordForm(FlaskForm):
@@ -76,19 +87,85 @@ def _password_problems(password: str, user: object) -> tuple[list[str], str]:
 
 @bp.route("/choose-password/<token>", methods=["GET", "POST"])
 @public
-def choose_password(token: str) -> str | Response | tuple[str, int]:
+def open_link(token: str) -> Response | tuple[str, int]:
+    """The link as the admin passed it on: a usable one is kept (its hash) in this browser's session and the
+    browser sent on to the plain /choose-password, so that the token is not in the address bar, the history,
+    Referer headers or the access logs of what follows. Nothing is changed here."""
     found = password_links.find_password_link(token)
     if found.state != password_links.USABLE or found.link is None:
+        session.pop(LINK_KEY, None)
+        return _cannot_be_used(found.state)
+    session[LINK_KEY] = found.link.token_hash
+    return redirect(url_for("choose_password.choose_password"), 303)
+
+
+@bp.route("/choose-password", methods=["GET", "POST"])
+@public
+def choose_password() -> str | Response | tuple[str, int]:
+    kept = session.get(LINK_KEY)
+    found = password_links.find_password_link_by_hash(kept if isinstance(kept, str) else "")
+    if found.state != password_links.USABLE or found.link is None:
+        session.pop(LINK_KEY, None)
         return _cannot_be_used(found.state)
     link = found.link
     form = ChoosePasswordForm()
     form.rules = lambda password: _password_problems(password, link.user)
     if form.validate_on_submit():
+        session.pop(LINK_KEY, None)
         if not password_links.use_password_link(link, form.normalised):
             return _cannot_be_used(password_links.USED)  # used in another tab between the check and now
         flash(SET_MESSAGE, "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/choose_password.html", form=form, person=link.user, expires_at=link.expires_at)
+
+
+@bp.after_app_request
+def _no_referrer(response: Response) -> Response:
+    """No Referer from these pages (registered before the app's own security headers, so it runs after them)."""
+    if request.blueprint == bp.name:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# -- The token is never in a log line the app writes ---------------------------------------------------------
+
+_IN_A_PATH = re.compile(r"(/choose-password/)[^\s\"?#]+")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """Any path /choose-password/<token> in the text with the token replaced."""
+    return _IN_A_PATH.sub(rf"\g<1>{REDACTED}", text)
+
+
+class RedactPasswordLinks(logging.Filter):
+    """Takes the token out of a log record: its message and its arguments (a tuple, as werkzeug's request log
+    and the app's error log pass them, or a dict, as gunicorn's access log does with %(r)s, %(U)s and
+    %(f)s). The record is kept, only the token is gone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, dict):  # in place: gunicorn's dict answers '-' for atoms it does not have
+            for key, value in list(record.args.items()):
+                if isinstance(value, str):
+                    record.args[key] = redact(value)
+        elif isinstance(record.args, tuple):
+            record.args = tuple(redact(value) if isinstance(value, str) else value for value in record.args)
+        return True
+
+
+# The loggers that write a request's path: werkzeug's request log (flask run), gunicorn's access and error
+# logs (in the worker, the same logger objects gunicorn writes to), the app's own error log and Flask's.
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "assess", "assess.common.errors", "flask.app")
+
+
+@bp.record_once
+def _redact_logs(state: BlueprintSetupState) -> None:
+    names = (*LOGGERS, state.app.logger.name)
+    for logger in {logging.getLogger(name) for name in names}:
+        if not any(isinstance(item, RedactPasswordLinks) for item in logger.filters):
+            logger.addFilter(RedactPasswordLinks())
 
 
 def _in_words(problems: list[str]) -> str:

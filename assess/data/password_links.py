@@ -25,6 +25,7 @@ from assess.models import PasswordLink, User
 LIFETIME = timedelta(hours=72)
 # secrets.token_urlsafe(32) gives 43 characters of A-Z a-z 0-9 - _; anything else names no link.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 UNKNOWN = "unknown"
 USED = "used"
@@ -85,9 +86,16 @@ class Found:
 def find_password_link(token: str) -> Found:
     """The link this token names and whether it can be used now. A token of the wrong shape (too long, odd
     characters) is not looked up."""
-    if not isinstance(token, str) or not _TOKEN.match(token):
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return Found(UNKNOWN)
-    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == token_hash(token)))
+    return find_password_link_by_hash(token_hash(token))
+
+
+def find_password_link_by_hash(hashed: str) -> Found:
+    """The link with this token hash (as the browser's session keeps it) and whether it can be used now."""
+    if not isinstance(hashed, str) or not _HASH.fullmatch(hashed):
+        return Found(UNKNOWN)
+    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == hashed))
     if link is None:
         return Found(UNKNOWN)
     if link.used_at is not None:

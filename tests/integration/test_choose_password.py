@@ -47,8 +47,22 @@ def make_link(user: Any, actor: Any = None) -> str:
     return f"/choose-password/{token}"
 
 
+PLAIN = "/choose-password"
+
+
+def open_link(client: IsolatedClient, path: str) -> Any:
+    """Open the link as the person would: a usable one sends the browser on (303) to the plain page."""
+    return client.get(path)
+
+
 def choose(client: IsolatedClient, path: str, password: str = NEW_PASSWORD, confirm: str | None = None) -> Any:
-    return client.post(path, data={"password": password, "confirm": password if confirm is None else confirm})
+    """Open the link (kept in this client's session), then post the form on the plain page, as a browser does.
+    A link that cannot be used answers the opening itself (404 or 410)."""
+    opened = open_link(client, path)
+    if opened.status_code != 303:
+        return opened
+    assert location(opened) == PLAIN
+    return client.post(PLAIN, data={"password": password, "confirm": password if confirm is None else confirm})
 
 
 def can_sign_in(client: IsolatedClient, email: str, password: str) -> bool:
@@ -64,7 +78,10 @@ def gina(make: Factory) -> Any:
 
 def test_a_link_shows_the_form_and_a_good_password_is_set_once(gina, new_client: Callable[[], IsolatedClient]):
     path = make_link(gina)
-    form = new_client().get(path)
+    browser = new_client()
+    opened = browser.get(path)
+    assert opened.status_code == 303 and location(opened) == PLAIN
+    form = browser.get(PLAIN)
     assert form.status_code == 200
     soup = page(form)
     assert h1(soup) == "Choose your password"
@@ -129,7 +146,9 @@ def test_an_account_added_without_a_password_can_sign_in_once_it_is_chosen(make,
 def test_an_expired_link_is_refused(gina, new_client):
     path = make_link(gina)
     with stamped_at(utcnow() + timedelta(hours=71, minutes=59)):
-        assert new_client().get(path).status_code == 200
+        browser = new_client()
+        assert browser.get(path).status_code == 303
+        assert browser.get(PLAIN).status_code == 200
     with stamped_at(utcnow() + timedelta(hours=72, seconds=1)):
         response = new_client().get(path)
         assert response.status_code == 410
@@ -239,7 +258,8 @@ def test_hostile_values_in_the_user_forms_never_give_a_500_and_a_refusal_changes
             return "/admin/users/new"
         if form_name == "change a user":
             return f"/admin/users/{gina.id}/change"
-        return make_link(reload(gina.id))
+        assert client.get(make_link(reload(gina.id))).status_code == 303  # a fresh link, kept in the session
+        return PLAIN
 
     opened = path()
     forms = forms_on(page(client.get(opened)), opened)
@@ -286,3 +306,131 @@ def test_two_tabs_cannot_both_use_one_link(gina, new_client):
     db.session.commit()
     assert reload(gina.id).password == stored
     assert len(events("password-chosen")) == 1
+
+
+# -- The token stays out of the address bar, Referer headers and logs ---------------------------------------
+
+
+def test_a_usable_link_sends_the_browser_on_to_a_plain_address_with_no_referrer(gina, new_client):
+    path = make_link(gina)
+    token = path.rsplit("/", 1)[1]
+    browser = new_client()
+    opened = browser.get(path)
+    assert opened.status_code == 303 and location(opened) == PLAIN
+    assert opened.headers["Referrer-Policy"] == "no-referrer"
+    form = browser.get(PLAIN)
+    assert form.status_code == 200 and h1(page(form)) == "Choose your password"
+    assert form.headers["Referrer-Policy"] == "no-referrer"
+    assert token not in form.get_data(as_text=True)
+    # The form posts to the plain address it is on (no action: this page's URL).
+    assert page(form).select_one("main form").get("action") in (None, "", PLAIN)
+    # Only the hash is kept in the session cookie, never the token.
+    set_cookies = " ".join(opened.headers.getlist("Set-Cookie"))
+    assert set_cookies and token not in set_cookies
+    refused = browser.post(PLAIN, data={"password": "short", "confirm": "short"})
+    assert refused.status_code == 200 and refused.headers["Referrer-Policy"] == "no-referrer"
+    done = browser.post(PLAIN, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302 and location(done) == "/sign-in"
+    assert done.headers["Referrer-Policy"] == "no-referrer"
+    assert can_sign_in(new_client(), gina.email, NEW_PASSWORD)
+    # Used: the session no longer holds it, and the link itself says it was used.
+    assert browser.get(PLAIN).status_code == 404
+    again = new_client().get(path)
+    assert again.status_code == 410 and again.headers["Referrer-Policy"] == "no-referrer"
+    # Other pages keep the app's usual policy.
+    assert new_client().get("/sign-in").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_plain_page_with_no_link_in_the_session_cannot_be_used(gina, new_client):
+    make_link(gina)
+    for method in ("GET", "POST"):
+        response = new_client().open(PLAIN, method=method, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        assert response.status_code == 404, method
+        assert h1(page(response)) == CANNOT
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert reload(gina.id).password is not None and events("password-chosen") == []
+
+
+def test_unknown_used_or_expired_links_get_their_pages_and_clear_the_session(gina, new_client):
+    browser = new_client()
+    first = make_link(gina)
+    assert browser.get(first).status_code == 303
+    second = make_link(gina)  # replaces the first, which the session holds
+    replaced = browser.get(PLAIN)
+    assert replaced.status_code == 410 and "newer link" in text_of(main(page(replaced)))
+    assert browser.get(PLAIN).status_code == 404  # the session no longer holds it
+    assert browser.get("/choose-password/unknown-token-that-names-no-link-at-all-xx").status_code == 404
+    assert browser.get(second).status_code == 303
+    with stamped_at(utcnow() + timedelta(hours=72, seconds=1)):
+        expired = browser.post(PLAIN, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        assert expired.status_code == 410 and "expired" in text_of(main(page(expired)))
+    assert events("password-chosen") == []
+
+
+def test_two_tabs_that_both_opened_the_link_cannot_both_use_it(gina, new_client):
+    path = make_link(gina)
+    first, second = new_client(), new_client()
+    assert first.get(path).status_code == 303 and second.get(path).status_code == 303
+    assert first.get(PLAIN).status_code == 200 and second.get(PLAIN).status_code == 200
+    done = first.post(PLAIN, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302
+    stored = reload(gina.id).password
+    other = "another-Quite-long-passphrase-77"
+    late = second.post(PLAIN, data={"password": other, "confirm": other})
+    assert late.status_code == 410 and "already been used" in text_of(main(page(late)))
+    assert reload(gina.id).password == stored and len(events("password-chosen")) == 1
+
+
+def test_the_token_is_taken_out_of_the_apps_log_lines(app, gina):
+    """As werkzeug's request log, the app's error log and gunicorn's access log (with this repository's format)
+    write them: the line is kept, the token is not."""
+    import logging
+    import runpy
+    from datetime import timedelta as elapsed
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from assess.auth.choose_password import LOGGERS, REDACTED
+
+    token = "Q" * 43
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    keep = Keep()
+    loggers = [logging.getLogger(name) for name in LOGGERS]
+    for logger in loggers:
+        logger.addHandler(keep)
+    try:
+        logging.getLogger("werkzeug").info(
+            '%s - - [%s] "%s" %s %s', "127.0.0.1", "now", f"GET /choose-password/{token} HTTP/1.1", "303", "-"
+        )
+        logging.getLogger("assess.common.errors").error("unhandled error on %s %s", "GET", f"/choose-password/{token}")
+
+        settings = runpy.run_path(str(Path(__file__).parents[2] / "scripts" / "gunicorn.conf.py"))
+        config = Config()
+        config.set("accesslog", "/dev/null")
+        config.set("access_log_format", settings["access_log_format"])
+        gunicorn_log = Logger(config)
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": f"/choose-password/{token}",
+            "PATH_INFO": f"/choose-password/{token}",
+            "QUERY_STRING": "",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_REFERER": f"https://example.org/choose-password/{token}",
+        }
+        response = SimpleNamespace(status="303 SEE OTHER", headers=[], sent=0)
+        gunicorn_log.access(response, SimpleNamespace(headers=[]), environ, elapsed(milliseconds=3))
+    finally:
+        for logger in loggers:
+            logger.removeHandler(keep)
+    assert len(lines) == 3, lines
+    assert all(f"/choose-password/{REDACTED}" in line for line in lines), lines
+    assert not any(token in line for line in lines), lines
