@@ -104,3 +104,21 @@ def test_addresses_are_kept_short_and_never_empty():
     assert throttle.normalise_address(None) == "unknown"
     assert throttle.normalise_address("") == "unknown"
     assert len(throttle.normalise_address("f" * 200)) == 64
+
+
+def test_wrong_codes_have_a_day_long_rule_with_its_own_limit():
+    rule = throttle.second_factor_rule()
+    assert rule.limit == 30 and rule.window == timedelta(days=1)
+    assert throttle.second_factor_rule("50").limit == 50
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    spread = [now - timedelta(minutes=40 * n) for n in range(30)]  # 30 wrong codes over 20 hours
+    wait = throttle.wait_for(spread, now, rule)
+    assert wait is not None and wait == spread[-1] + timedelta(days=1) - now
+    assert throttle.wait_for(spread[:29], now, rule) is None
+
+
+def test_a_wait_of_hours_is_said_in_hours_with_the_way_out():
+    text = throttle.wait_message(timedelta(hours=23, minutes=10))
+    assert text.startswith("Too many wrong codes. Wait 24 hours")
+    assert "administrator" in text
+    assert throttle.wait_message(timedelta(minutes=90)).startswith("Too many attempts to sign in. Wait 90 minutes")
