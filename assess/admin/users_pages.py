@@ -22,7 +22,6 @@ from assess.auth.loaders import user_required
 from assess.data import admin_users, password_links
 from assess.data.areas import get_sites_by_codes
 from assess.data.two_factor import reset_two_factor as reset_two_factor_of
-from assess.data.users import deactivate_user as deactivate
 from assess.data.users import end_all_sessions, get_user_by_email
 from assess.services import admin_users as accounts
 
@@ -30,6 +29,15 @@ if TYPE_CHECKING:
     from assess.models import User
 
 Page = str | Response | tuple[str, int]
+
+NO_ADMIN_LEFT_ROLE = (
+    "{name} is the only active administrator left, so their admin role cannot be taken away: give someone else "
+    "the admin role first"
+)
+NO_ADMIN_LEFT_DEACTIVATE = (
+    "{name} is the only active administrator left, so their account cannot be deactivated: give someone else "
+    "the admin role first. Nothing has been changed."
+)
 
 
 def _lookups() -> user_forms.Lookups:
@@ -110,21 +118,32 @@ def change_user(user: User) -> Page:
         form.role.errors = ["You cannot take away your own admin role: ask another administrator to do it"]
         return _change_page(user, form), 403
     admin_users.lock_user(user)
-    now_showing = accounts.fingerprint(user)
-    if form.fingerprint.data != now_showing:
+    seen = accounts.version_in(form.fingerprint.data)
+    try:
+        if seen is None or form.fingerprint.data != accounts.fingerprint(user):
+            raise admin_users.ChangedMeanwhile(user.id)
+        # One conditional UPDATE from the version the page showed: of two saves at the same moment (SQLite takes
+        # no row lock) only one matches.
+        admin_users.claim_version(user, seen)
+    except admin_users.ChangedMeanwhile:
         # A colleague changed the account after this page was opened: nothing is saved; their version is shown,
         # with what this admin chose kept in the form, and saving again (with the new fingerprint) keeps it.
-        form.fingerprint.data = now_showing
+        admin_users.lock_user(user)
+        form.fingerprint.data = accounts.fingerprint(user)
         return _change_page(user, form, conflict=True), 409
-    changed = admin_users.change_user_links(
-        user,
-        (form.name.data or "").strip(),
-        links.role,
-        current_user,
-        sites=links.sites,
-        remit=links.remit,
-        areas=links.areas,
-    )
+    try:
+        changed = admin_users.change_user_links(
+            user,
+            (form.name.data or "").strip(),
+            links.role,
+            current_user,
+            sites=links.sites,
+            remit=links.remit,
+            areas=links.areas,
+        )
+    except admin_users.NoAdminLeft:
+        form.role.errors = [NO_ADMIN_LEFT_ROLE.format(name=user.name)]
+        return _change_page(user, form), 409
     flash(f"{user.name}'s account has been changed." if changed else "Nothing was changed.", "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
@@ -202,7 +221,10 @@ def deactivate_user(user: User) -> Page:
         return _confirm_page("deactivate", user, form, ACTIONS["deactivate"]["self"]), 403
     if not form.validate_on_submit():
         return _confirm_page("deactivate", user, form)
-    deactivate(user, current_user)
+    try:
+        admin_users.deactivate_keeping_an_admin(user, current_user)
+    except admin_users.NoAdminLeft:
+        return _confirm_page("deactivate", user, form, NO_ADMIN_LEFT_DEACTIVATE.format(name=user.name)), 409
     return _done("deactivate", user)
 
 
@@ -233,6 +255,7 @@ def reset_two_factor(user: User) -> Page:
     if not form.validate_on_submit():
         return _confirm_page("reset-two-factor", user, form)
     reset_two_factor_of(user, current_user)
+    admin_users.bump_version(user)
     return _done("reset-two-factor", user)
 
 
@@ -244,6 +267,7 @@ def sign_out_everywhere(user: User) -> Page:
     if not form.validate_on_submit():
         return _confirm_page("sign-out-everywhere", user, form)
     end_all_sessions(user, current_user, action="signed-out-everywhere", reason="signed out everywhere by an admin")
+    admin_users.bump_version(user)
     return _done("sign-out-everywhere", user)
 
 

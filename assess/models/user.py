@@ -80,6 +80,8 @@ class User(Base, UserMixin):
     tf_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     tf_recovery_codes: Mapped[str | None] = mapped_column(Text)
     tf_set_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised by one with every admin action on the account: a change saved from an older page is refused (409).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list[Role]] = relationship(  # type: ignore[assignment]
         secondary=user_roles, lazy="selectin", order_by=Role.name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +38,7 @@ class AccountSummary:
     email: str
     role: str | None
     role_label: str
+    roles: tuple[str, ...]  # every role the account has, in words (an account made elsewhere may have several)
     sites: tuple[tuple[str, str], ...]  # (code, name)
     remit: tuple[str, ...]  # in words, a line per kind of site
     remit_pairs: tuple[tuple[str, str], ...]
@@ -70,6 +72,7 @@ def summarise(user: User) -> AccountSummary:
         email=user.email,
         role=role,
         role_label=", ".join(ROLE_LABELS.get(item.name, item.name) for item in user.roles) or "No role",
+        roles=tuple(ROLE_LABELS.get(item.name, item.name) for item in user.roles),
         sites=tuple((site.code, site.name) for site in user.sites),
         remit=tuple(describe_remit(pairs)),
         remit_pairs=pairs,
@@ -87,9 +90,19 @@ def list_accounts(search: str = "") -> list[AccountSummary]:
 
 
 def fingerprint(user: User) -> str:
-    """A short hash of the account's name, role and links: what the change page showed, carried in the form."""
+    """What the change page showed, carried in the form: the account's version (raised by every admin action
+    on it; the save is a conditional update from it) and a short hash of its name, role and links."""
     text = json.dumps(admin_users.described(user), sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return f"{int(user.version or 0)}.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}"
+
+
+_FINGERPRINT = re.compile(r"(\d{1,9})\.[0-9a-f]{32}")
+
+
+def version_in(fingerprint_shown: str | None) -> int | None:
+    """The version a change page showed, from its fingerprint; None when it is not the shape of one."""
+    match = _FINGERPRINT.fullmatch(fingerprint_shown or "")
+    return int(match.group(1)) if match else None
 
 
 def password_link_state(user: User) -> LinkState | None:
