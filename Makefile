@@ -69,6 +69,10 @@ bench: install ## Benchmarks at 1,000, 10,000 and 100,000 assessments (SQLite; P
 	$(BIN)/python bench/bench_benchmarks.py --db sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then ASSESS_TEST_DB=postgresql $(BIN)/python bench/bench_benchmarks.py --db postgresql; fi
 
+bench-pages: install ## Page speed under gunicorn and wrk, every audience's pages (SQLite; PostgreSQL too with TEST_DATABASE_URL; ARGS=--quick, --with-reports)
+	$(BIN)/python bench/page_speed.py --db sqlite $(ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then ASSESS_TEST_DB=postgresql $(BIN)/python bench/page_speed.py --db postgresql $(ARGS); fi
+
 requirements: ## Recompile the pinned requirements from requirements*.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements-dev.txt requirements-dev.in
