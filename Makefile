@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
-ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js assess/static/css/plotly.css
+VENDOR_ASSETS := assess/static/css/govuk-frontend.min.css assess/static/js/plotly-strict.min.js assess/static/css/plotly.css
+# The app's own style sheets and modules (not the copies named after their content that `make assets` adds)
+APP_ASSETS := $(shell ls assess/static/app/*.css assess/static/app/*.mjs 2>/dev/null | grep -Ev '\.[0-9a-f]{12}\.')
+ASSETS := $(VENDOR_ASSETS) assess/static/assets-manifest.json
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test test-unit lint db demo assets browser bench requirements clean install
@@ -23,10 +26,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-$(ASSETS) &: node_modules/.package-lock.json scripts/copy_assets.sh
+$(VENDOR_ASSETS) &: node_modules/.package-lock.json scripts/copy_assets.sh scripts/assets_plotly.mjs scripts/plotly_css.js
 	bash scripts/copy_assets.sh
 
-assets: $(ASSETS) ## Install the front-end assets (GOV.UK Frontend) into assess/static
+assess/static/assets-manifest.json: $(VENDOR_ASSETS) $(APP_ASSETS) scripts/assets_build.py assess/common/assets.py $(BIN)/.installed
+	$(BIN)/python scripts/assets_build.py
+
+assets: $(ASSETS) ## Build the front-end assets into assess/static (GOV.UK Frontend, plotly.js for our charts), fingerprinted and compressed
 
 install: $(BIN)/.installed $(ASSETS)
 
@@ -78,4 +84,5 @@ requirements: ## Recompile the pinned requirements from requirements*.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url -o requirements-dev.txt requirements-dev.in
 
 clean: ## Remove the virtual environment, node_modules and copied assets (not the database)
-	rm -rf $(VENV) node_modules assess/static/css assess/static/js assess/static/fonts assess/static/images assess/static/manifest.json
+	rm -rf $(VENV) node_modules assess/static/css assess/static/js assess/static/fonts assess/static/images assess/static/manifest.json assess/static/assets-manifest.json
+	find assess/static/app -regextype posix-extended \( -regex '.*\.[0-9a-f]{12}\.[A-Za-z0-9]+(\.gz|\.br)?' -o -name '*.gz' -o -name '*.br' \) -delete

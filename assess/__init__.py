@@ -83,12 +83,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(choose_password_bp)
 
     from assess import unit_of_work
-    from assess.common import errors, filters
+    from assess.common import assets, errors, filters
 
     unit_of_work.register(app)
     errors.register(app)
     filters.register(app)
     _security_headers(app)
+    assets.register(app)  # static files served by WhiteNoise: compressed, named after their content, cached a year
     _collect_garbage_between_requests(app)
 
     from assess.cli import register as register_cli

@@ -1,0 +1,33 @@
+"""Fingerprint and compress assess/static (the last step of `make assets`, after scripts/copy_assets.sh).
+
+Each file gets a copy named after its content and the manifest assess/static/assets-manifest.json
+(assess.common.assets.fingerprint); then WhiteNoise's compressor writes a gzip and a Brotli version beside
+every file that compresses (older ones are removed first). See assess/common/assets.py for how they are served.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from whitenoise.compress import main as compress  # noqa: E402
+
+from assess.common.assets import fingerprint  # noqa: E402
+
+STATIC = ROOT / "assess" / "static"
+
+
+def main() -> None:
+    for old in [*STATIC.rglob("*.gz"), *STATIC.rglob("*.br")]:
+        old.unlink()
+    manifest = fingerprint(STATIC)
+    compress(["--quiet", str(STATIC)])
+    compressed = len(list(STATIC.rglob("*.br"))) + len(list(STATIC.rglob("*.gz")))
+    print(f"{len(manifest)} assets fingerprinted and {compressed} compressed versions written in {STATIC}")
+
+
+if __name__ == "__main__":
+    main()
