@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from assess.benchmarking import OVERALL, Summary
 from assess.questionnaire.schema import Questionnaire
 
-from .chart import Chart
+from .chart import Chart, bar, plain_figure, scatter
 from .style import (
     AREA,
     BLACK,
@@ -178,7 +178,7 @@ def distribution_chart(
     traces: list[go.Bar | go.Scatter] = []
     if shown:
         traces.append(
-            go.Bar(
+            bar(
                 name=BAND_NAME,
                 orientation="h",
                 y=[position for position, _, _ in shown],
@@ -207,7 +207,7 @@ def distribution_chart(
 
     if shown:  # drawn last, over the sites' points
         traces.append(
-            go.Scatter(
+            scatter(
                 name=MEDIAN_NAME,
                 mode="markers",
                 y=[position for position, _, _ in shown],
@@ -255,7 +255,7 @@ def distribution_chart(
         "fixedrange": True,
         "tickfont": {"size": 14},
     }
-    return Chart(chart_id, title, go.Figure(data=traces, layout=layout), table, description)
+    return Chart(chart_id, title, plain_figure(data=traces, layout=layout), table, description)
 
 
 def _each(count: int) -> str:
@@ -288,7 +288,7 @@ def _site_trace(
             x.append(score_value(value))
             y.append(position + offset)
             hover.append(f"{escape(label)}<br>{escape(site.label)}: {score_text(value)} (self-assessed)")
-    return go.Scatter(
+    return scatter(
         name=escape(name),
         mode="markers",
         x=x,
@@ -416,7 +416,7 @@ def area_trend_chart(
         band = f"Middle half{suffix}"
         median = f"Median{suffix}"
         traces.append(
-            go.Scatter(
+            scatter(
                 name=escape(f"Lower quartile{suffix}"),
                 x=x,
                 y=[score_value(figure.lower_quartile) for figure in own],
@@ -430,7 +430,7 @@ def area_trend_chart(
             )
         )
         traces.append(
-            go.Scatter(
+            scatter(
                 name=escape(band),
                 x=x,
                 y=[score_value(figure.upper_quartile) for figure in own],
@@ -447,7 +447,7 @@ def area_trend_chart(
             )
         )
         traces.append(
-            go.Scatter(
+            scatter(
                 name=escape(median),
                 x=x,
                 y=[score_value(figure.median) for figure in own],
@@ -516,7 +516,7 @@ def area_trend_chart(
         }
         for item in breaks
     ]
-    return Chart("area-trend", title, go.Figure(data=traces, layout=layout), table, description)
+    return Chart("area-trend", title, plain_figure(data=traces, layout=layout), table, description)
 
 
 __all__ = [

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from assess.benchmarking import OVERALL, GroupBenchmark, Summary
 from assess.questionnaire.schema import Domain, Questionnaire
 
-from .chart import Chart
+from .chart import Chart, bar, plain_figure, scatter, scatterpolar
 from .series import MEDIAN_STYLE, SUBJECT_STYLE, TARGET_LEVEL, Series, target_series
 from .style import (
     AREA,
@@ -223,7 +223,7 @@ def _radar_trace(series: Series, shown: list[tuple[Domain, Summary]], theta: lis
     if style.emphasis:
         marker["line"] = {"color": "#ffffff", "width": 1}
         shape = {"fill": "toself", "fillcolor": translucent(style.colour, 0.15)}
-    return go.Scatterpolar(
+    return scatterpolar(
         name=escape(series.name),
         r=_closed([series.plotted(domain.id) for domain, _ in shown]),
         theta=_closed(list(theta)),
@@ -319,7 +319,7 @@ def radar_chart(
             "linecolor": TEXT_COLOUR,
         },
     }
-    figure = go.Figure(data=traces, layout=layout)
+    figure = plain_figure(data=traces, layout=layout)
     return Chart("radar", title, figure, table, description, narrow="table")
 
 
@@ -377,7 +377,7 @@ def range_chart(
 
     labels = [wrap(domain.title, wrap_at) for domain, _ in shown]
     titles = [escape(domain.title) for domain, _ in shown]
-    quartiles = go.Bar(
+    quartiles = bar(
         name="Middle half of peers (lower to upper quartile)",
         orientation="h",
         y=labels,
@@ -392,7 +392,7 @@ def range_chart(
         hovertemplate=HOVER,
     )
     points = [
-        go.Scatter(
+        scatter(
             name=escape(item.name),
             mode="markers",
             y=labels,
@@ -437,7 +437,7 @@ def range_chart(
     layout["xaxis"] = score_axis(low, high)
     layout["yaxis"] = category_axis(labels, reversed_=True)
     layout["barmode"] = "overlay"
-    figure = go.Figure(data=[quartiles, *points], layout=layout)
+    figure = plain_figure(data=[quartiles, *points], layout=layout)
     return Chart("range", title, figure, table, description, narrow="table")
 
 
@@ -557,7 +557,7 @@ def level_distribution_chart(
         name = level_name(questionnaire, value)
         counts_here = [summary.levels.get(value, 0) for _, summary, _ in shown]
         traces.append(
-            go.Bar(
+            bar(
                 name=escape(name),
                 orientation="h",
                 y=labels,
@@ -621,7 +621,7 @@ def level_distribution_chart(
     layout["yaxis"] = category_axis(labels, reversed_=True)
     if shapes:
         layout["shapes"] = shapes
-    figure = go.Figure(data=traces, layout=layout)
+    figure = plain_figure(data=traces, layout=layout)
     return Chart("levels", title, figure, table, description, narrow="table")
 
 

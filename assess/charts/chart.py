@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -32,6 +34,30 @@ class Chart:
 
     def json(self) -> str:
         return figure_json(self.figure)
+
+
+# Figures and traces are built without plotly's per-property validation (`_validate=False`): validating every
+# property of every trace took most of a results page's time (issue 15). Plotly keeps the properties as given
+# and builds its checked objects only when one is read (`figure.data[0].x`), so reading a figure works as
+# before. What validation guaranteed is kept by a test instead: every chart's JSON is valid to plotly and
+# exactly what the validated figure gives (tests/unit/test_chart_validation.py).
+
+
+def bar(**properties: Any) -> go.Bar:
+    return go.Bar(_validate=False, **properties)
+
+
+def scatter(**properties: Any) -> go.Scatter:
+    return go.Scatter(_validate=False, **properties)
+
+
+def scatterpolar(**properties: Any) -> go.Scatterpolar:
+    return go.Scatterpolar(_validate=False, **properties)
+
+
+def plain_figure(data: Sequence[go.Bar | go.Scatter | go.Scatterpolar], layout: dict[str, Any]) -> go.Figure:
+    """A figure of these traces and this layout (plain dicts and lists), unvalidated (see above)."""
+    return go.Figure(data=list(data), layout=layout, _validate=False)
 
 
 def figure_json(figure: go.Figure) -> str:

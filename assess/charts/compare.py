@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-
-from .chart import Chart
+from .chart import Chart, bar, plain_figure
 from .style import (
     AREA,
     LEVEL_COLOURS,
@@ -82,7 +80,7 @@ def comparison_chart(
         colour = LEVEL_COLOURS[(index + 3) % len(LEVEL_COLOURS)]
         values = [None if domain_id in site.not_comparable else site.levels.get(domain_id) for domain_id, _ in areas]
         traces.append(
-            go.Bar(
+            bar(
                 name=escape(site.label),
                 orientation="h",
                 y=labels,
@@ -118,7 +116,7 @@ def comparison_chart(
     layout["barmode"] = "group"
     layout["xaxis"] = linear_axis("Self-assessed level", 0, top, 1, "d")
     layout["yaxis"] = category_axis(labels, reversed_=True)
-    return Chart("comparison", title, go.Figure(data=traces, layout=layout), table, description)
+    return Chart("comparison", title, plain_figure(data=traces, layout=layout), table, description)
 
 
 def _overall(site: ComparedSite, level_names: Mapping[int, str]) -> str:

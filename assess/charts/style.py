@@ -22,8 +22,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import plotly.graph_objects as go
-
 # -- Okabe–Ito palette ------------------------------------------------------------------------------
 
 BLACK = "#000000"
@@ -244,7 +242,9 @@ def base_layout(
     if subtitle:
         title_layout["subtitle"] = {"text": escape(subtitle), "font": {"size": 16}}
     return {
-        "template": go.layout.Template(),
+        # What plotly's empty go.layout.Template() gives, written out so that unvalidated figures
+        # (assess.charts.chart.plain_figure) send the same JSON as validated ones.
+        "template": {"data": {"scatter": [{"type": "scatter"}]}},
         "title": title_layout,
         "meta": description,
         "font": {"family": FONT_FAMILY, "size": 16, "color": TEXT_COLOUR},

@@ -304,7 +304,9 @@ def domain_trend_chart(
         legend=[subject, TARGET_LEVEL] if targets else [],
         extra_top=8 + PANEL_TITLE_LINE * max(lines[:columns]),
     )
-    figure.update_layout(layout)
+    # make_subplots applied plotly's default theme: an update would merge into it, so the (empty) template
+    # replaces it as an object.
+    figure.update_layout({**layout, "template": go.layout.Template()})
     for index in range(len(domains)):
         suffix = "" if index == 0 else str(index + 1)
         y_axis = score_axis(low, high, title="Score" if index % columns == 0 else "")
