@@ -85,4 +85,4 @@ requirements: ## Recompile the pinned requirements from requirements*.in
 
 clean: ## Remove the virtual environment, node_modules and copied assets (not the database)
 	rm -rf $(VENV) node_modules assess/static/css assess/static/js assess/static/fonts assess/static/images assess/static/manifest.json assess/static/assets-manifest.json
-	find assess/static/app -regextype posix-extended \( -regex '.*\.[0-9a-f]{12}\.[A-Za-z0-9]+(\.gz|\.br)?' -o -name '*.gz' -o -name '*.br' \) -delete
+	find assess/static assess/static/app -maxdepth 1 -type f -regextype posix-extended \( -regex '.*\.[0-9a-f]{12}\.[A-Za-z0-9]+(\.gz|\.br)?' -o -name '*.gz' -o -name '*.br' \) -delete
