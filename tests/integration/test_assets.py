@@ -238,11 +238,16 @@ def test_the_chart_script_is_the_plotly_js_version_plotly_py_writes_for_with_onl
     assert used and used <= bundled, f"trace types drawn but not in the bundle: {used - bundled}"
 
 
-def test_every_chart_on_a_results_page_is_of_a_bundled_trace_type(results_url, client_as):
+def test_every_chart_on_the_results_and_trend_pages_is_of_a_bundled_trace_type(results_url, client_as):
     owner, url = results_url
-    soup = page(client_as(owner).get(url))
-    figures = [json.loads(tag.string) for tag in soup.select("script[type='application/json'][id^='chart-']")]
-    assert figures
+    client = client_as(owner)
+    figures = []
+    for address in (url, "/sites/OWN-1/trend"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        tags = page(response).select("script[type='application/json'][id^='chart-']")
+        assert tags, f"no charts on {address}"
+        figures += [json.loads(tag.string) for tag in tags]
     types = {trace.get("type", "scatter") for figure in figures for trace in figure["data"]}
     bundled = set(json.loads((ROOT / "package.json").read_text())["plotly"]["traces"])
     assert types <= bundled, types - bundled
