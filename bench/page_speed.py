@@ -486,6 +486,8 @@ def measure_pages(
                 found["p99_ms"],
             )
             row.non_success = found["non_success"]
+            row.socket_errors = found["socket_errors"]
+            row.requests = found["requests"]
             row.wrk = found
             row.worker_restarts = restarts
         else:
@@ -589,6 +591,11 @@ def measure_live(args: argparse.Namespace, app_server: Server, plain_server: Ser
             sizes[step] = data_size(app)
             count_queries(app, clients, [healthz, *rows], step)
     out["data_sizes"] = sizes
+    with app.app_context():  # before the database is dropped
+        from assess.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
     out["rows"] = [asdict(row) | extra(row) for row in [plain_first, healthz, *rows, plain_last]]
     return out
 

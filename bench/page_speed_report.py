@@ -22,6 +22,8 @@ from page_speed_table import (  # noqa: E402
     summary,
 )
 
+FEW_REQUESTS = 100
+
 METHOD = f"""### Method
 
 `make bench-pages` (or `.venv/bin/python bench/page_speed.py --db sqlite|postgresql [--quick] [--with-reports]`;
@@ -95,7 +97,8 @@ def section(result: dict[str, Any]) -> str:
     counts = summary(rows, plain)
     sizes = result.get("data_sizes", {})
     lines = [
-        f"### {result['db']}, {machine.get('date', '')}",
+        f"### {result['db']}, {machine.get('date', '')}, {settings.get('duration_s')} s a page"
+        + (" (with reports)" if result.get("reports_at_once") else ""),
         "",
         f"{machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), Python {machine.get('python', '?')}; "
         f"wrk {settings.get('duration_s')} s a page, {settings.get('connections')} connections, "
@@ -116,6 +119,14 @@ def section(result: dict[str, Any]) -> str:
                 f"the governor's sites {size['governor_sites']}"
                 for step, size in sizes.items()
             )
+            + "."
+        )
+        lines.append("")
+    few = [row for row in rows if row.requests is not None and row.requests < FEW_REQUESTS]
+    if few:
+        lines.append(
+            f"Fewer than {FEW_REQUESTS} requests completed in the run (so the p99 is the slowest few): "
+            + ", ".join(f"{row.audience} {row.label} ({row.requests})" for row in few)
             + "."
         )
         lines.append("")
@@ -143,7 +154,8 @@ def render(results: list[dict[str, Any]]) -> str:
 
 
 def write_markdown(folder: Path, day: str) -> Path:
-    results = [json.loads(path.read_text()) for path in sorted(folder.glob(f"{day}-page-speed-*.json"))]
+    paths = sorted(folder.glob(f"{day}-page-speed-*.json"), key=lambda path: ("postgresql" in path.name, path.name))
+    results = [json.loads(path.read_text()) for path in paths]  # SQLite first
     target = folder / f"{day}-page-speed.md"
     target.write_text(render(results))
     return target

@@ -29,6 +29,8 @@ class PageResult:
     median_ms: float | None = None
     p99_ms: float | None = None
     non_success: int = 0
+    socket_errors: int = 0  # wrk's connect, read, write errors and timeouts (10 s)
+    requests: int | None = None  # requests wrk saw completed in the run
     queries: dict[str, int] = field(default_factory=dict)  # step (STEPS) -> statements in one request
     with_reports_rps: float | None = None  # requests/s while reports render (--with-reports)
     in_process_ms: float | None = None  # median time of one request in one process (test client), no load
@@ -40,7 +42,12 @@ class PageResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PageResult:
         names = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in data.items() if key in names})
+        found = {key: value for key, value in data.items() if key in names}
+        wrk = data.get("wrk") or {}
+        if found.get("requests") is None:  # files written before these fields: wrk's own numbers
+            found["requests"] = wrk.get("requests")
+        found.setdefault("socket_errors", wrk.get("socket_errors", 0))
+        return cls(**found)
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,14 @@ def verdicts(row: PageResult, plain_rps: float | None) -> list[Verdict]:
         found.append(
             Verdict("p99", row.p99_ms <= P99_TARGET_MS, f"p99 {format_ms(row.p99_ms)} (target ≤ {P99_TARGET_MS:g} ms)")
         )
-    if row.signed_in and row.non_success:
-        found.append(Verdict("answered", False, f"{row.non_success:,} responses not 2xx/3xx"))
+    if row.signed_in and (row.non_success or row.socket_errors):
+        found.append(
+            Verdict(
+                "answered",
+                False,
+                f"{row.non_success:,} responses not 2xx/3xx, {row.socket_errors:,} socket errors or timeouts",
+            )
+        )
     if row.signed_in and len(row.queries) > 1:
         first = row.queries.get(STEPS[0])
         if first is not None:

@@ -131,6 +131,8 @@ def test_each_target_can_be_missed() -> None:
     assert targets(page(queries={"demo": 6, "more assessments": 6, "more sites": 7}))["queries"] is False
     assert targets(page(queries={"demo": 6, "more assessments": 5, "more sites": 5}))["queries"] is True
     assert targets(page(non_success=3))["answered"] is False
+    assert targets(page(socket_errors=2))["answered"] is False
+    assert "answered" not in targets(page())
 
 
 def test_a_results_page_has_the_lower_share_target() -> None:
@@ -187,7 +189,7 @@ def test_the_report_has_the_method_and_a_section_a_database() -> None:
         "load_average_before": [1.5, 1.0, 0.5],
         "load_average_after": [2.0, 1.2, 0.6],
         "plain_rps": 2000.0,
-        "rows": [{**page().__dict__, "wrk": {"ignored": True}}],
+        "rows": [{**page().__dict__, "requests": None, "wrk": {"requests": 42, "socket_errors": 0}}],
         "reports_at_once": [
             {"assessment": 1, "status": 200, "seconds": 4.0, "pdf": True},
             {"assessment": 2, "status": 503, "seconds": 21.0, "pdf": False},
@@ -201,3 +203,12 @@ def test_the_report_has_the_method_and_a_section_a_database() -> None:
     assert "before 1.5, 1.0, 0.5, after 2.0, 1.2, 0.6" in text
     assert "Targets: 3 met, 0 missed." in text
     assert "1 of 2 finished within the time limit (20 s): 200 in 4.0 s, 503 in 21.0 s." in text
+    assert "Fewer than 100 requests completed in the run (so the p99 is the slowest few): governor /sites" in text
+
+
+def test_a_row_read_back_from_json_takes_its_counts_from_wrk() -> None:
+    older = {key: value for key, value in page().__dict__.items() if key not in ("requests", "socket_errors")}
+    row = PageResult.from_dict({**older, "wrk": {"requests": 12, "socket_errors": 3}, "unknown": 1})
+    assert (row.requests, row.socket_errors) == (12, 3)
+    newer = PageResult.from_dict({**page(requests=500, socket_errors=0).__dict__, "wrk": {"requests": 7}})
+    assert (newer.requests, newer.socket_errors) == (500, 0)
