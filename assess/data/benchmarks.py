@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, raiseload
 from sqlalchemy.sql import Subquery
 
 from assess.benchmarking import FILTER_ATTRIBUTES, Filter, GroupCounts, PeerGroup, SiteAttributes, shared_filters
@@ -195,9 +195,12 @@ def get_trend(site: Site, questionnaire_id: str) -> list[AssessmentScore]:
     )
 
 
-def get_latest_submitted_scores(site_ids: Iterable[int], questionnaire_id: str) -> dict[int, AssessmentScore]:
+def get_latest_submitted_scores(
+    site_ids: Iterable[int], questionnaire_id: str, *, with_domains: bool = True
+) -> dict[int, AssessmentScore]:
     """Each site's latest submitted result on the questionnaire (newest period, then newest submission), in
-    one query; sites without one are absent."""
+    one query, and one more for their areas' scores unless `with_domains` is False (then reading `domains`
+    raises: a page that shows only the overall level never loads them); sites without one are absent."""
     ids = sorted(set(site_ids))
     if not ids:
         return {}
@@ -218,9 +221,11 @@ def get_latest_submitted_scores(site_ids: Iterable[int], questionnaire_id: str) 
         .where(AssessmentScore.site_id.in_(ids), AssessmentScore.questionnaire_id == questionnaire_id)
         .subquery()
     )
-    rows = db.session.scalars(
+    statement = (
         select(AssessmentScore)
         .join(ranked, and_(ranked.c.assessment_id == AssessmentScore.assessment_id, ranked.c.rn == 1))
         .order_by(AssessmentScore.site_id)
     )
-    return {row.site_id: row for row in rows}
+    if not with_domains:
+        statement = statement.options(raiseload(AssessmentScore.domains))
+    return {row.site_id: row for row in db.session.scalars(statement)}

@@ -65,7 +65,7 @@ def latest_levels_by_site(site_ids: Iterable[int]) -> dict[int, LatestLevel]:
     """Each of these sites' latest submitted overall level on the main questionnaire (the newest year, then the
     newest submission), named from the version it was answered on; sites that never submitted are absent."""
     questionnaire_id = latest().definition.id
-    found = get_latest_submitted_scores(site_ids, questionnaire_id)
+    found = get_latest_submitted_scores(site_ids, questionnaire_id, with_domains=False)  # the page shows no area
     levels: dict[int, LatestLevel] = {}
     for site_id, stored in found.items():
         level = stored.overall_level

@@ -11,14 +11,21 @@ the threshold (MIN_PEER_GROUP).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Sequence
+from fractions import Fraction
+from typing import Any
 
 from assess.benchmarking import (
     GroupBenchmark,
+    GroupDecision,
+    NotShown,
     PeerGroup,
     Score,
     SiteAttributes,
     SubjectScores,
+    Summary,
     compare_with_group,
     decide_disclosure,
     members,
@@ -27,6 +34,7 @@ from assess.benchmarking import (
     shared_filters,
 )
 from assess.data import benchmarks as benchmark_data
+from assess.data import results_cache as cache_data
 from assess.models import AssessmentScore, Site
 from assess.questionnaire.loader import Registry
 from assess.questionnaire.schema import Questionnaire
@@ -145,4 +153,172 @@ def groups_benchmarks(
         found = counts[decision.group_id]
         versions = {version: registry.get(questionnaire_id, version) for version in found.versions}
         results.append(compare_with_group(decision, found, questionnaire, versions, min_size, subject))
+    return results
+
+
+# -- The results cache (issue 15, item 3) ---------------------------------------------------------------------
+
+# Raised whenever the encoding below changes, so that entries written by an older version are worked out again.
+CACHE_FORMAT = 1
+
+
+def cached_site_benchmarks(
+    site: Site, own: AssessmentScore, questionnaire: Questionnaire, registry: Registry, min_size: int
+) -> list[GroupBenchmark]:
+    """`site_benchmarks`, kept in the database (assess.data.results_cache) once worked out, so that a
+    submitted assessment's results page, CSVs and report do not work them out again on every request, in
+    every worker. The entry is keyed (`cache_key`) by the assessment, the submitted results and the sites as
+    they stand (any new submission anywhere, or any change to a site, gives a new key), the questionnaire's
+    loaded versions (their content hashes) and the threshold: an entry whose key differs is worked out again
+    and replaced. One statement reads the entry with the stamp; the callers have checked access first."""
+    found = cache_data.read_entry(own.assessment_id)
+    key = cache_key(own, found.stamp, _versions(registry, questionnaire.id), min_size)
+    if found.key == key and found.payload is not None:
+        try:
+            return decode_benchmarks(found.payload)
+        except (ValueError, KeyError, TypeError, IndexError):  # unreadable: worked out again below
+            pass
+    built = site_benchmarks(site, own, questionnaire, registry, min_size)
+    cache_data.store_entry(own.assessment_id, key, encode_benchmarks(built))
+    return built
+
+
+def _versions(registry: Registry, questionnaire_id: str) -> list[tuple[str, str]]:
+    """(version, content hash) of every loaded version of the questionnaire: peers' versions are merged."""
+    return sorted((item.key[1], item.content_hash) for item in registry if item.key[0] == questionnaire_id)
+
+
+def cache_key(own: AssessmentScore, stamp: Sequence[str], versions: Sequence[tuple[str, str]], min_size: int) -> str:
+    """A hex SHA-256 of everything a site's benchmarks depend on."""
+    parts = {
+        "format": CACHE_FORMAT,
+        "assessment": own.assessment_id,
+        "site": own.site_id,
+        "period": own.period,
+        "questionnaire": [own.questionnaire_id, own.questionnaire_version],
+        "stamp": list(stamp),
+        "versions": [list(item) for item in versions],
+        "min_size": min_size,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _fraction(value: Fraction | None) -> list[int] | None:
+    return None if value is None else [value.numerator, value.denominator]
+
+
+def _from_fraction(value: list[int] | None) -> Fraction | None:
+    return None if value is None else Fraction(value[0], value[1])
+
+
+def _summary(summary: Summary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {
+        "key": summary.key,
+        "peers": summary.peers,
+        "median": _fraction(summary.median),
+        "lower_quartile": _fraction(summary.lower_quartile),
+        "upper_quartile": _fraction(summary.upper_quartile),
+        "levels": [[level, count] for level, count in summary.levels.items()],
+        "site_score": _fraction(summary.site_score),
+        "site_level": summary.site_level,
+        "site_percentile": _fraction(summary.site_percentile),
+    }
+
+
+def _from_summary(data: dict[str, Any] | None) -> Summary | None:
+    if data is None:
+        return None
+    return Summary(
+        key=data["key"],
+        peers=data["peers"],
+        median=Fraction(*data["median"]),
+        lower_quartile=Fraction(*data["lower_quartile"]),
+        upper_quartile=Fraction(*data["upper_quartile"]),
+        levels={int(level): int(count) for level, count in data["levels"]},
+        site_score=_from_fraction(data["site_score"]),
+        site_level=data["site_level"],
+        site_percentile=_from_fraction(data["site_percentile"]),
+    )
+
+
+def _reason(reason: NotShown | None) -> dict[str, Any] | None:
+    if reason is None:
+        return None
+    return {
+        "code": reason.code,
+        "sites": reason.sites,
+        "min_size": reason.min_size,
+        "broader": reason.broader,
+        "together": list(reason.together),
+    }
+
+
+def _from_reason(data: dict[str, Any] | None) -> NotShown | None:
+    if data is None:
+        return None
+    return NotShown(data["code"], data["sites"], data["min_size"], data["broader"], tuple(data["together"]))
+
+
+def encode_benchmarks(benchmarks: Sequence[GroupBenchmark]) -> str:
+    """The benchmarks as JSON (exact: fractions as numerator and denominator), for the results cache."""
+    items = []
+    for item in benchmarks:
+        decision = item.decision
+        items.append(
+            {
+                "decision": {
+                    "group_id": decision.group_id,
+                    "label": decision.label,
+                    "members": sorted(decision.members),
+                    "shown": decision.shown,
+                    "reason": _reason(decision.reason),
+                },
+                "versions": list(item.versions),
+                "compared_domains": list(item.compared_domains),
+                "uncompared_domains": list(item.uncompared_domains),
+                "overall": _summary(item.overall),
+                "domains": [[key, _summary(summary)] for key, summary in item.domains.items()],
+                "suppressed_domains": [[key, count] for key, count in item.suppressed_domains.items()],
+                "min_size": item.min_size,
+                "period": item.period,
+                "own_period": item.own_period,
+                "skipped_periods": [[period, _reason(reason)] for period, reason in item.skipped_periods],
+            }
+        )
+    return json.dumps({"format": CACHE_FORMAT, "benchmarks": items}, separators=(",", ":"))
+
+
+def decode_benchmarks(text: str) -> list[GroupBenchmark]:
+    """What encode_benchmarks wrote, as it was (ValueError for another format)."""
+    data = json.loads(text)
+    if data.get("format") != CACHE_FORMAT:
+        raise ValueError(f"results cache format {data.get('format')!r}, not {CACHE_FORMAT}")
+    results = []
+    for item in data["benchmarks"]:
+        decision = item["decision"]
+        results.append(
+            GroupBenchmark(
+                decision=GroupDecision(
+                    decision["group_id"],
+                    decision["label"],
+                    frozenset(decision["members"]),
+                    decision["shown"],
+                    _from_reason(decision["reason"]),
+                ),
+                versions=tuple(item["versions"]),
+                compared_domains=tuple(item["compared_domains"]),
+                uncompared_domains=tuple(item["uncompared_domains"]),
+                overall=_from_summary(item["overall"]),
+                domains={key: summary for key, value in item["domains"] if (summary := _from_summary(value))},
+                suppressed_domains={key: count for key, count in item["suppressed_domains"]},
+                min_size=item["min_size"],
+                period=item["period"],
+                own_period=item["own_period"],
+                skipped_periods=tuple(
+                    (period, reason) for period, value in item["skipped_periods"] if (reason := _from_reason(value))
+                ),
+            )
+        )
     return results

@@ -29,7 +29,7 @@ from assess.scoring import (
     round_score,
     score_assessment,
 )
-from assess.services.benchmarks import site_benchmarks
+from assess.services.benchmarks import cached_site_benchmarks
 from assess.services.questionnaires import definition_for, latest, registry
 
 ALL_GROUPS = "all"
@@ -178,7 +178,9 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
     questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
     min_size = current_app.config["MIN_PEER_GROUP"]
     stored = benchmark_data.get_site_scores(assessment.id)
-    benchmarks = [] if stored is None else site_benchmarks(assessment.site, stored, questionnaire, registry(), min_size)
+    benchmarks = (
+        [] if stored is None else cached_site_benchmarks(assessment.site, stored, questionnaire, registry(), min_size)
+    )
     # The site's overall score in each period up to this one; this period's point is this assessment's own
     # (the trend page shows a period's latest assessment, which may be a later one).
     earlier = [

@@ -1,0 +1,77 @@
+"""SQL for the results cache (assess.models.results_cache): a submitted assessment's benchmarks, kept in the
+database once worked out, so that every worker and host shares them (issue 15, item 3).
+
+`read_entry` is one statement: the stored row of the assessment (if any) together with the stamp of what
+benchmarks depend on that can change, as it stands now: the submitted results (a count, the sum of their ids
+and the latest submission time: stored scores are never changed or deleted, a database trigger refuses it,
+so any new submission anywhere changes the stamp) and the sites (their number and latest change: a site's
+kind, region, category, function or population band decides its peer groups). assess.services.benchmarks
+hashes the stamp with the rest of the key and compares. `store_entry` writes the row (insert, or replace
+the stale one) in a savepoint: if it cannot be written, the page is shown all the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+
+from assess.data.clock import now
+from assess.extensions import db
+from assess.models import AssessmentScore, ResultsCacheEntry, Site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    stamp: tuple[str, ...]  # what the benchmarks depend on in the database, as it stands
+    key: str | None  # the stored row's key, None when there is no row
+    payload: str | None
+
+
+def read_entry(assessment_id: int) -> CacheRead:
+    """The assessment's stored entry and the current stamp, in one statement."""
+    entry = select(ResultsCacheEntry.key, ResultsCacheEntry.payload).where(
+        ResultsCacheEntry.assessment_id == assessment_id
+    )
+    row = db.session.execute(
+        select(
+            select(func.count()).select_from(AssessmentScore).scalar_subquery(),
+            select(func.coalesce(func.sum(AssessmentScore.assessment_id), 0)).scalar_subquery(),
+            select(func.max(AssessmentScore.submitted_at)).scalar_subquery(),
+            select(func.count()).select_from(Site).scalar_subquery(),
+            select(func.max(Site.updated_at)).scalar_subquery(),
+            entry.with_only_columns(ResultsCacheEntry.key).scalar_subquery(),
+            entry.with_only_columns(ResultsCacheEntry.payload).scalar_subquery(),
+        )
+    ).one()
+    *stamp, key, payload = row
+    return CacheRead(tuple(str(value) for value in stamp), key, payload)
+
+
+def store_entry(assessment_id: int, key: str, payload: str) -> bool:
+    """Keep the entry (replacing the assessment's older one). False, with nothing kept, if it could not be
+    written (the database busy, say): the caller has its results already."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ResultsCacheEntry).values(assessment_id=assessment_id, key=key, payload=payload, stored_at=now())
+    statement = statement.on_conflict_do_update(
+        index_elements=[ResultsCacheEntry.assessment_id],
+        set_={
+            "key": statement.excluded.key,
+            "payload": statement.excluded.payload,
+            "stored_at": statement.excluded.stored_at,
+        },
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.execute(statement)
+    except SQLAlchemyError:
+        log.warning("results cache entry for assessment %s not kept", assessment_id, exc_info=True)
+        return False
+    return True
