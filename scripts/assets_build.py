@@ -2,7 +2,9 @@
 
 Each file gets a copy named after its content and the manifest assess/static/assets-manifest.json
 (assess.common.assets.fingerprint); then WhiteNoise's compressor writes a gzip and a Brotli version beside
-every file that compresses (older ones are removed first). See assess/common/assets.py for how they are served.
+each copy that compresses (older ones are removed first). Only the copies: their content never changes, so a
+compressed version can never be older than its file; a plain name is always sent as it is on disk now.
+See assess/common/assets.py for how they are served.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from whitenoise.compress import main as compress  # noqa: E402
+from whitenoise.compress import Compressor  # noqa: E402
 
 from assess.common.assets import fingerprint  # noqa: E402
 
@@ -24,8 +26,11 @@ def main() -> None:
     for old in [*STATIC.rglob("*.gz"), *STATIC.rglob("*.br")]:
         old.unlink()
     manifest = fingerprint(STATIC)
-    compress(["--quiet", str(STATIC)])
-    compressed = len(list(STATIC.rglob("*.br"))) + len(list(STATIC.rglob("*.gz")))
+    compressor = Compressor(quiet=True)
+    compressed = 0
+    for copy in manifest.values():
+        if compressor.should_compress(copy):
+            compressed += len(compressor.compress(str(STATIC / copy)))
     print(f"{len(manifest)} assets fingerprinted and {compressed} compressed versions written in {STATIC}")
 
 

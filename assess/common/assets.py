@@ -4,10 +4,10 @@ At build time (`make assets`: scripts/assets_build.py calls `fingerprint`), each
 copy named after its content (`app/app.css` -> `app/app.0123456789ab.css`), with the references inside
 style sheets (`url(...)`) and the app's ES modules (`import ... from '../js/x.js'`) pointing at the other
 copies, and a manifest (assets-manifest.json: name -> copy); then WhiteNoise's compressor writes gzip and
-Brotli versions of every file beside it.
+Brotli versions of each copy beside it (of the copies only: a plain name is always sent as it is on disk).
 
 At run time (`register`) WhiteNoise serves the folder in front of Flask (`/assets/...`): the version the
-browser accepts (br, gzip or plain, with `Vary: Accept-Encoding`), a copy named after its content with
+browser accepts (br, gzip or none, with `Vary: Accept-Encoding`), a copy named after its content with
 `Cache-Control: public, max-age=31536000, immutable` (its name changes whenever its content does), and a plain
 name with a short lifetime (`PLAIN_MAX_AGE`) and an ETag, so old links and the GOV.UK template's icons keep
 working. `url_for('static', filename=...)` gives the copy's name wherever the manifest has one, so every
