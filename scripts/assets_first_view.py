@@ -78,8 +78,10 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
 def view(page: Page, wire: Wire, url: str) -> dict[str, Any]:
     wire.reset()
     started = time.perf_counter()
-    page.goto(url, wait_until="load")
+    response = page.goto(url, wait_until="load")
     loaded = time.perf_counter() - started
+    if response is None or response.status != 200 or not page.locator(".app-chart[data-chart-source]").count():
+        raise SystemExit(f"{url} is not a results page with charts (status {response and response.status})")
     page.wait_for_function(
         "[...document.querySelectorAll('.app-chart[data-chart-source]')].every("
         "e => e.dataset.drawn === 'true' || e.offsetParent === null)"
