@@ -125,6 +125,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # starts Chromium and the render process when it serves its first request (so that nobody's first
         # report waits for them).
         "REPORT_TIME_LIMIT": _number("REPORT_TIME_LIMIT", "20", float, minimum=1),
+        # Render processes for PDFs in each app process (0: as many as the cores it may use), taken first come
+        # first served; and the seconds a request waits for one before it is told to try again (not part of
+        # REPORT_TIME_LIMIT, which counts from when the render has a process). assess.pdf.pool.
+        "REPORT_WORKERS": _number("REPORT_WORKERS", "0", minimum=0),
+        "REPORT_QUEUE_SECONDS": _number("REPORT_QUEUE_SECONDS", "20", float, minimum=0),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR", "").strip() or None,
         "REPORT_CACHE_MAX_BYTES": _number("REPORT_CACHE_MAX_MB", "256", minimum=1) * 1024 * 1024,
         "REPORT_CACHE_MAX_AGE_DAYS": _number("REPORT_CACHE_MAX_AGE_DAYS", "30", float, minimum=0),

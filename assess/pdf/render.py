@@ -17,9 +17,10 @@ returned with the PDF, so tests (and logs) can see exactly what was fetched.
 
 Time limit. WeasyPrint cannot be interrupted from another thread, and a Python thread cannot be killed:
 a render that runs away in a thread would keep a core busy after the user had been told it failed. So
-rendering happens in a separate process (`RenderWorker`, running worker.py), started once per app
-process as a fresh interpreter (not a fork of a process that runs Chromium's driver thread, and not
-multiprocessing's spawn, which would re-run the parent's main script) and reused for every report.
+rendering happens in a separate process (`RenderWorker`, running worker.py), started as a fresh interpreter
+(not a fork of a process that runs Chromium's driver thread, and not multiprocessing's spawn, which would re-run
+the parent's main script) and reused for every report. Each app process has a pool of them (pool.RenderPool,
+`worker()`): as many as the cores, taken in turn by its request threads, first come first served.
 The parent waits at most the time limit for the answer; past it the process is killed (SIGKILL), the
 caller gets `RenderTimeout`, and the next report starts a fresh process. Nothing is left running.
 Starting the process (about a second: importing WeasyPrint) is done once and is not counted
@@ -38,7 +39,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pool import RenderPool
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,10 @@ class RenderTimeout(RenderError):
     """The render took longer than the time allowed; the process was killed."""
 
 
+class RenderBusy(RenderError):
+    """No render process became free within the wait allowed (pool.RenderPool): the render was not started."""
+
+
 # -- Rendering --------------------------------------------------------------------------------------------
 
 
@@ -67,6 +75,7 @@ class Rendered:
     refused: tuple[str, ...] = ()
     seconds: float = 0.0  # in the render process
     cpu_seconds: float = 0.0  # CPU time of the render process for this PDF
+    queued: float = 0.0  # seconds waited for a free render process before the render began (pool.RenderPool)
 
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
@@ -86,9 +95,12 @@ def render_in_this_process(html: str, static_folder: Path = STATIC_FOLDER, **opt
 @dataclass
 class RenderWorker:
     """One render process, started once and reused; killed at the time limit and restarted on next use.
-    One render at a time: a second request waits its turn, and the wait counts against its limit."""
+    One render at a time: a second request waits its turn, and the wait counts against its limit (the app uses a
+    pool of them, pool.RenderPool, which hands each request a process of its own and counts the wait apart).
+    `niceness` lowers the process's CPU priority (os.nice), so that the app's pages come first."""
 
     static_folder: Path = STATIC_FOLDER
+    niceness: int = 0
     _process: subprocess.Popen[bytes] | None = None
     _to_worker: Connection | None = None
     _from_worker: Connection | None = None
@@ -123,6 +135,7 @@ class RenderWorker:
                         str(job_read),
                         str(answer_write),
                         str(self.static_folder),
+                        str(self.niceness),
                     ],
                     pass_fds=(job_read, answer_write),
                     stdin=subprocess.DEVNULL,
@@ -257,17 +270,44 @@ def _send_quietly(connection: Connection, message: Any) -> None:
         pass
 
 
-_worker: RenderWorker | None = None
+# -- This process's pool -------------------------------------------------------------------------------------
+
+_worker: RenderPool | None = None
 _worker_lock = threading.Lock()
+_settings: dict[str, Any] = {"size": None, "wait": None}  # as configured (kept for a pool made after a fork)
 
 
-def worker() -> RenderWorker:
-    """This process's render worker (the process itself starts on first use)."""
+def configure(size: int | None = None, wait: float | None = None) -> RenderPool:
+    """How many render processes this process's pool has (None or 0: as many as the cores it may use) and how long
+    a request may wait for one (None: pool.DEFAULT_QUEUE_SECONDS): the app's REPORT_WORKERS and
+    REPORT_QUEUE_SECONDS. Applies to the pool now and to one made later (in a forked child)."""
+    _settings.update(size=size or None, wait=wait)
+    return worker()
+
+
+def worker() -> RenderPool:
+    """This process's render processes (pool.RenderPool; each starts on first use), as configured."""
     global _worker
+    from .pool import DEFAULT_QUEUE_SECONDS, RenderPool, default_size
+
+    size = _settings["size"] or default_size()
+    wait = DEFAULT_QUEUE_SECONDS if _settings["wait"] is None else float(_settings["wait"])
     with _worker_lock:
         if _worker is None:
-            _worker = RenderWorker()
+            _worker = RenderPool(size, wait=wait)
             import atexit
 
             atexit.register(_worker.stop)
+        else:
+            _worker.resize(size)
+            _worker.wait = wait
         return _worker
+
+
+def _forget_after_fork() -> None:
+    """A forked child starts its own pool (the parent's render processes and queue are not its own)."""
+    global _worker, _worker_lock
+    _worker, _worker_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)

@@ -1,6 +1,8 @@
 """The PDF render process: WeasyPrint with the locked-down fetcher, one job at a time.
 
-Started by render.RenderWorker as `python -I assess/pdf/worker.py <read fd> <write fd> <static folder>`:
+Started by render.RenderWorker as `python -I assess/pdf/worker.py <read fd> <write fd> <static folder> [niceness]`
+(niceness: added to the process's own with os.nice before anything else, so that renders yield the CPU to the
+app's pages; pool.RENDER_NICENESS):
 a script, not `-m assess.pdf.worker`, so that the process imports WeasyPrint and nothing of the app
 (importing the `assess` package would pull in Flask, SQLAlchemy and the rest: seconds, for nothing).
 It imports only the standard library, WeasyPrint and fetcher.py (which imports nothing of the app
@@ -136,6 +138,12 @@ def serve(incoming: Connection, outgoing: Connection, static_folder: Path) -> No
 def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.WARNING, format="report-renderer: %(levelname)s %(name)s: %(message)s")
     read_fd, write_fd, folder = int(argv[1]), int(argv[2]), Path(argv[3])
+    niceness = int(argv[4]) if len(argv) > 4 else 0
+    if niceness > 0:
+        try:
+            os.nice(niceness)
+        except OSError:  # not allowed here: render at the app's priority
+            pass
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), folder)
 
 

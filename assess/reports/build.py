@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import metadata
@@ -33,6 +33,7 @@ from assess.charts.style import percentile_words
 from assess.pdf import cache, svg
 from assess.pdf import render as pdf
 from assess.pdf.charturl import chart_url
+from assess.pdf.pool import DEFAULT_QUEUE_SECONDS, Renderer, RenderPool
 from assess.questionnaire.forms import answer_label
 from assess.questionnaire.schema import Questionnaire
 from assess.scoring import Change, ChangeSinceLastYear, DomainResult, Result
@@ -62,6 +63,10 @@ class ReportUnavailable(RuntimeError):
 
 class ReportTimedOut(ReportUnavailable):
     """The report took longer than the time limit."""
+
+
+class ReportBusy(ReportUnavailable):
+    """Every render process stayed busy for REPORT_QUEUE_SECONDS: the report was not started."""
 
 
 @dataclass
@@ -486,12 +491,22 @@ def time_limit() -> float:
     return float(current_app.config.get("REPORT_TIME_LIMIT", DEFAULT_TIME_LIMIT))
 
 
+def render_pool() -> RenderPool:
+    """This process's render processes, as many as REPORT_WORKERS says (0: the cores), with REPORT_QUEUE_SECONDS as
+    the longest a request waits for one (assess.pdf.pool)."""
+    config = current_app.config
+    return pdf.configure(
+        int(config.get("REPORT_WORKERS") or 0) or None,
+        float(config.get("REPORT_QUEUE_SECONDS", DEFAULT_QUEUE_SECONDS)),
+    )
+
+
 def warm_up(charts: bool = True) -> None:
-    """Start this process's Chromium (when there are charts to draw) and render process in the background,
+    """Start this process's Chromium (when there are charts to draw) and render processes in the background,
     if they are not running: each starts once per process, and they start side by side."""
     if charts:
         svg.exporter().start()
-    pdf.worker().start()
+    render_pool().start()
 
 
 def make_pdf(
@@ -501,51 +516,70 @@ def make_pdf(
     generated_at: datetime | None = None,
     timings: dict[str, float] | None = None,
 ) -> pdf.Rendered:
-    """Charts, then HTML, then PDF. The limit covers building and exporting the charts and rendering the
-    PDF (and any wait for another report's render); starting Chromium and the render process, once per
-    process, is bounded separately (svg.START_LIMIT, pdf.START_LIMIT) and they start side by side.
-    `timings`, if given, gets the seconds of each stage."""
+    """A render process first (the pool's next free one, first come first served: at most REPORT_QUEUE_SECONDS,
+    else ReportBusy), then charts, HTML and PDF. The limit counts from when the report has its render process:
+    it covers building and exporting the charts and rendering the PDF, never the wait for another report's
+    render; starting Chromium and the render process, once per process, is bounded separately
+    (svg.START_LIMIT, pdf.START_LIMIT) and they start side by side. `timings`, if given, gets the seconds of
+    each stage (queued: the wait for a render process)."""
     limit = time_limit() if limit is None else limit
     timings = {} if timings is None else timings
-    exporter, worker = svg.exporter(), pdf.worker()
+    exporter, pool = svg.exporter(), render_pool()
     warm_up(charts=data.has_charts)
     try:
-        began = time.monotonic()
-        data.build_charts()
-        drawn = [chart for chart in data.charts() if chart.has_figures]
-        waited = 0.0
-        if drawn:
-            before = time.monotonic()
-            exporter.wait_ready()  # at once when running; else bounded by svg.START_LIMIT, not by `limit`
-            waited = time.monotonic() - before
-        deadline = began + waited + limit
-        # The charts' images are placeholders (report-chart:N) whose SVGs go to the render process while it
-        # parses the HTML: exporting them and starting the render overlap (pdf.RenderWorker.render).
-        data.images = {id(chart): chart_url(index) for index, chart in enumerate(drawn)}
-        html = render_html(data, generated_at or datetime.now(UTC))
-        written = time.monotonic()
-        exported: list[float] = []
-
-        def export(remaining: float) -> list[str]:
-            if remaining <= 0:
-                raise svg.ChartExportTimeout("no time left for the charts")
-            svgs = exporter.export([svg.figure_dict(chart.json()) for chart in drawn], timeout=remaining)
-            exported.append(time.monotonic())
-            return svgs
-
-        remaining = deadline - written
-        if remaining <= 0:
-            raise pdf.RenderTimeout("no time left for the PDF")
-        rendered = worker.render(html, timeout=remaining, charts=export if drawn else None)
-        finished = time.monotonic()
-        timings.update(
-            chromium_wait=waited,
-            html=written - began - waited,  # building the figures, and the template
-            charts=(exported[0] - written) if exported else 0.0,  # exporting them, while the render starts
-            pdf=finished - written,  # from sending the HTML to the PDF: includes the charts' export
-        )
-        return rendered
+        with pool.slot() as (worker, queued):
+            rendered = _make_pdf(data, worker, exporter, limit, generated_at, timings)
+        timings["queued"] = queued
+        return replace(rendered, queued=queued)
+    except pdf.RenderBusy as exc:
+        raise ReportBusy(str(exc)) from exc
     except (svg.ChartExportTimeout, pdf.RenderTimeout) as exc:
         raise ReportTimedOut(str(exc)) from exc
     except (svg.ChartExportError, pdf.RenderError) as exc:
         raise ReportUnavailable(str(exc)) from exc
+
+
+def _make_pdf(
+    data: ReportData,
+    worker: Renderer,
+    exporter: svg.SvgExporter,
+    limit: float,
+    generated_at: datetime | None,
+    timings: dict[str, float],
+) -> pdf.Rendered:
+    """make_pdf's work once it has a render process: the limit starts now."""
+    began = time.monotonic()
+    data.build_charts()
+    drawn = [chart for chart in data.charts() if chart.has_figures]
+    waited = 0.0
+    if drawn:
+        before = time.monotonic()
+        exporter.wait_ready()  # at once when running; else bounded by svg.START_LIMIT, not by `limit`
+        waited = time.monotonic() - before
+    deadline = began + waited + limit
+    # The charts' images are placeholders (report-chart:N) whose SVGs go to the render process while it
+    # parses the HTML: exporting them and starting the render overlap (pdf.RenderWorker.render).
+    data.images = {id(chart): chart_url(index) for index, chart in enumerate(drawn)}
+    html = render_html(data, generated_at or datetime.now(UTC))
+    written = time.monotonic()
+    exported: list[float] = []
+
+    def export(remaining: float) -> list[str]:
+        if remaining <= 0:
+            raise svg.ChartExportTimeout("no time left for the charts")
+        svgs = exporter.export([svg.figure_dict(chart.json()) for chart in drawn], timeout=remaining)
+        exported.append(time.monotonic())
+        return svgs
+
+    remaining = deadline - written
+    if remaining <= 0:
+        raise pdf.RenderTimeout("no time left for the PDF")
+    rendered = worker.render(html, timeout=remaining, charts=export if drawn else None)
+    finished = time.monotonic()
+    timings.update(
+        chromium_wait=waited,
+        html=written - began - waited,  # building the figures, and the template
+        charts=(exported[0] - written) if exported else 0.0,  # exporting them, while the render starts
+        pdf=finished - written,  # from sending the HTML to the PDF: includes the charts' export
+    )
+    return rendered

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from assess.models import Assessment
 
 from assess.common.downloads import pdf_download
+from assess.pdf import render as pdf
 from assess.pdf.inflight import cached_pdf
 
 from . import build
@@ -32,7 +33,11 @@ def _prewarm(state: BlueprintSetupState) -> None:
     """With REPORT_PREWARM set, each app process starts Chromium and the render process when it serves
     its first request, so that nobody's first report waits for them. Off by default: a process that
     never makes a report (a CLI command, the test suite) then never starts them."""
-    if not state.app.config.get("REPORT_PREWARM"):
+    config = state.app.config
+    # This process's render processes, for every PDF the app makes (reports, evidence and board packs): how many
+    # (REPORT_WORKERS, 0: the cores) and how long a request may wait for one (REPORT_QUEUE_SECONDS).
+    pdf.configure(int(config.get("REPORT_WORKERS") or 0) or None, config.get("REPORT_QUEUE_SECONDS"))
+    if not config.get("REPORT_PREWARM"):
         return
 
     started: set[int] = set()  # the processes (pids) that have started them: once each
@@ -65,6 +70,9 @@ def assessment_pdf(assessment: Assessment) -> Response | tuple[str, int] | tuple
     started = time.perf_counter()
     try:
         served = cached_pdf(store, key, lambda: build.make_pdf(data))
+    except build.ReportBusy as exc:  # every render process stayed busy: not started, try again in a minute
+        log.warning("report %s for assessment %s not started: %s", key[:12], assessment.id, exc)
+        return _unavailable(assessment, timed_out=False)
     except build.ReportTimedOut as exc:
         log.warning("report %s for assessment %s timed out: %s", key[:12], assessment.id, exc)
         return _unavailable(assessment, timed_out=True)
