@@ -15,12 +15,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import plotly.graph_objects as go
-
 from assess.benchmarking import OVERALL, Summary
 from assess.questionnaire.schema import Questionnaire
 
-from .chart import Chart, bar, plain_figure, scatter
+from .chart import Chart, Trace, bar, plain_figure, scatter
 from .style import (
     AREA,
     BLACK,
@@ -175,7 +173,7 @@ def distribution_chart(
     positions = list(range(len(keys)))
     labels = [wrap(label, wrap_at) for label in titles]
     shown = [(position, key, national.summaries[key]) for position, key in enumerate(keys) if key in national.summaries]
-    traces: list[go.Bar | go.Scatter] = []
+    traces: list[Trace] = []
     if shown:
         traces.append(
             bar(
@@ -237,7 +235,7 @@ def distribution_chart(
         title,
         description,
         plot_height=row_height(labels) * len(keys),
-        legend=[trace.name for trace in traces],
+        legend=[trace["name"] for trace in traces],
         left=left_margin(labels),
     )
     layout["barmode"] = "overlay"
@@ -275,7 +273,7 @@ def _site_trace(
     titles: Sequence[str],
     colour: str,
     symbol: str,
-) -> go.Scatter:
+) -> Trace:
     """The sites' scores, one point per site and key with a score (each site at its own offset in the row)."""
     x: list[float | None] = []
     y: list[float] = []
@@ -404,7 +402,7 @@ def area_trend_chart(
         rows=tuple(rows),
     )
 
-    traces: list[go.Scatter] = []
+    traces: list[Trace] = []
     legend: list[str] = []
     for index, item in enumerate(series):
         own = [figure for figure in figures if figure.series == index]

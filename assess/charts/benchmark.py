@@ -20,12 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-import plotly.graph_objects as go
-
 from assess.benchmarking import OVERALL, GroupBenchmark, Summary
 from assess.questionnaire.schema import Domain, Questionnaire
 
-from .chart import Chart, bar, plain_figure, scatter, scatterpolar
+from .chart import Chart, Trace, bar, plain_figure, scatter, scatterpolar
 from .series import MEDIAN_STYLE, SUBJECT_STYLE, TARGET_LEVEL, Series, target_series
 from .style import (
     AREA,
@@ -184,7 +182,7 @@ def _layout(
     title: str,
     description: str,
     benchmark: GroupBenchmark,
-    traces: Sequence[go.Bar | go.Scatter | go.Scatterpolar],
+    traces: Sequence[Trace],
     *,
     plot_height: int,
     note: str = "",
@@ -198,7 +196,7 @@ def _layout(
         description,
         plot_height=plot_height,
         subtitle=_subtitle(benchmark) + note,
-        legend=[*(trace.name for trace in traces), *legend_extra],
+        legend=[*(trace["name"] for trace in traces), *legend_extra],
         left=left,
         right=right,
         extra_top=extra_top,
@@ -216,7 +214,7 @@ def _closed(values: list[T]) -> list[T]:
     return values + values[:1] if values else values
 
 
-def _radar_trace(series: Series, shown: list[tuple[Domain, Summary]], theta: list[str]) -> go.Scatterpolar:
+def _radar_trace(series: Series, shown: list[tuple[Domain, Summary]], theta: list[str]) -> Trace:
     style = series.style
     marker: dict[str, Any] = {"color": style.colour, "symbol": style.symbol, "size": 11}
     shape: dict[str, Any] = {}

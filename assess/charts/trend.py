@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from assess.questionnaire.schema import Questionnaire
 
-from .chart import Chart
+from .chart import Chart, Trace, plain_figure, scatter
 from .series import NO_TARGET, SUBJECT_STYLE, TARGET_LEVEL, TARGET_STYLE, Series
 from .style import (
     AREA,
@@ -138,10 +138,10 @@ def year_axis(periods: Sequence[str], most: int, title: str | None = None) -> di
 
 def _line(
     series: Series, periods: list[str], *, width: int, size: int, labels: bool = False, legend: bool = False
-) -> go.Scatter:
+) -> Trace:
     """One series over the years: a line with markers (and, with `labels`, each value written above it)."""
     style = series.style
-    line = go.Scatter(
+    line = scatter(
         name=escape(series.name),
         x=[escape(period) for period in periods],
         y=[series.plotted(period) for period in periods],
@@ -202,7 +202,7 @@ def trend_chart(
     layout = base_layout(title, description, plot_height=320, legend=legend, left=min(320, 40 + 8 * longest))
     layout["xaxis"] = year_axis(periods, YEAR_LABELS, title=YEAR_AXIS_TITLE)
     layout["yaxis"] = y_axis
-    figure = go.Figure(data=lines, layout=layout)
+    figure = plain_figure(lines, layout)
     return Chart("trend", title, figure, table, description, narrow="table")
 
 
@@ -213,10 +213,10 @@ def _change(values: list[Decimal]) -> int:
     return (values[-1] > values[0]) - (values[-1] < values[0])
 
 
-def _target_line(domain_title: str, level: int, level_name: str, periods: list[str], legend: bool) -> go.Scatter:
+def _target_line(domain_title: str, level: int, level_name: str, periods: list[str], legend: bool) -> Trace:
     """An area's target level across its small chart: a dotted vermillion line with a star at the latest year."""
     style = TARGET_STYLE
-    return go.Scatter(
+    return scatter(
         name=TARGET_LEVEL,
         x=[escape(period) for period in periods],
         y=[float(level)] * len(periods),
