@@ -5,7 +5,11 @@ everywhere, and a one-time link to choose a password (the service sends no email
 Every action is a POST with CSRF; the ones that take something away (deactivate, reset two-factor, sign out
 everywhere, a new link that replaces the last) are behind a confirmation page. An admin may not deactivate
 their own account, reset their own two-factor sign-in here, or take away their own admin role. A change of
-links saved from a page opened before a colleague's change is refused with a 409 showing theirs."""
+links saved from a page opened before a colleague's change is refused with a 409 showing theirs: the page
+carries the account's version, and the save is a conditional UPDATE from it (deactivating, reactivating,
+resetting two-factor sign-in and signing out everywhere raise it too).
+No deactivation or change of role may leave no active administrator, even two admins removing each other at
+the same moment (assess.data.admin_users: locked, then counted again after the change): a GOV.UK error, 409."""
 
 from __future__ import annotations
 
