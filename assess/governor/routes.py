@@ -22,7 +22,7 @@ from assess.auth.decorators import governor_required
 from assess.auth.loaders import site_required
 from assess.auth.policy import scope_for
 from assess.common.downloads import csv_download
-from assess.data import assessments as assessment_data
+from assess.data.site_queries import get_assessment_lines_for_sites
 from assess.data.sites import get_sites
 from assess.governor import journey, results_pages
 from assess.governor.blueprint import bp
@@ -41,7 +41,7 @@ __all__ = ["bp", "journey", "results_pages"]
 def sites() -> str:
     scope = scope_for(current_user)
     listed = get_sites(None if scope.all_sites else scope.site_ids)
-    by_site = assessment_data.get_assessments_for_sites(site.id for site in listed)
+    by_site = get_assessment_lines_for_sites(site.id for site in listed)
     queries = open_queries_by_site((site.id for site in listed), date.today())
     decisions = site_decisions(listed, date.today())
     return render_template(
