@@ -108,6 +108,17 @@ def load_average() -> list[float]:
     return [float(value) for value in Path("/proc/loadavg").read_text().split()[:3]]
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and the files of the app that differ from it (the tree is shared and live)."""
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "assess", "wsgi.py").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -468,8 +479,14 @@ def grow(app: Any, step: str) -> None:
 
 
 def measure_pages(
-    rows: list[PageResult], sessions: dict[str, LiveSession], app_server: Server, args: argparse.Namespace, field: str
+    rows: list[PageResult],
+    sessions: dict[str, LiveSession],
+    app_server: Server,
+    args: argparse.Namespace,
+    with_reports: bool = False,
 ) -> None:
+    """wrk on each page in turn, with its audience's session cookie; the numbers go on the row (as measured
+    without reports, or while reports render)."""
     for row in rows:
         session = sessions.get(row.audience)
         cookie = session.cookie_header() if session else ""
@@ -479,7 +496,7 @@ def measure_pages(
         boots = app_server.boots()
         found = run_wrk(app_server.port, row.path, cookie, args)
         restarts = app_server.boots() - boots
-        if field == "plain":
+        if not with_reports:
             row.requests_per_second, row.median_ms, row.p99_ms = (
                 found["requests_per_second"],
                 found["median_ms"],
@@ -509,6 +526,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {
         "db": args.db,
         "machine": machine(),
+        "code": code_version(),
         "load_average_before": started_load,
         "settings": {
             "duration_s": args.duration,
@@ -561,9 +579,9 @@ def measure_live(args: argparse.Namespace, app_server: Server, plain_server: Ser
         for _ in range(2):
             sessions[row.audience].get(row.path)
     print(f"wrk: {args.duration} s a page, {args.connections} connections, {args.threads} threads", flush=True)
-    measure_pages([plain_first], {}, plain_server, args, "plain")
-    measure_pages([healthz, *rows], sessions, app_server, args, "plain")
-    measure_pages([plain_last], {}, plain_server, args, "plain")
+    measure_pages([plain_first], {}, plain_server, args)
+    measure_pages([healthz, *rows], sessions, app_server, args)
+    measure_pages([plain_last], {}, plain_server, args)
     plain_rps = statistics.mean([plain_first.requests_per_second or 0, plain_last.requests_per_second or 0])
     out: dict[str, Any] = {"signed_in_by": how, "plain_rps": plain_rps}
     if args.with_reports:
@@ -575,7 +593,7 @@ def measure_live(args: argparse.Namespace, app_server: Server, plain_server: Ser
         reports.start(REPORTS_AT_ONCE)
         time.sleep(2)
         try:
-            measure_pages([healthz, *rows], sessions, app_server, args, "with reports")
+            measure_pages([healthz, *rows], sessions, app_server, args, with_reports=True)
         finally:
             reports.stop()
         out["reports_meanwhile"] = reports.done[len(out["reports_at_once"]) :]

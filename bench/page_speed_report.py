@@ -89,6 +89,19 @@ def _seconds(item: dict[str, Any]) -> float:
     return float(item["seconds"])
 
 
+def _code(code: dict[str, Any] | None) -> str:
+    if not code:
+        return ""
+    changed = code.get("uncommitted") or []
+    return f" Code: commit {code.get('commit')}" + (
+        f" with {len(changed)} uncommitted files under assess/ ({', '.join(changed[:8])}"
+        + (", …" if len(changed) > 8 else "")
+        + ")."
+        if changed
+        else "."
+    )
+
+
 def section(result: dict[str, Any]) -> str:
     machine = result.get("machine", {})
     settings = result.get("settings", {})
@@ -107,7 +120,7 @@ def section(result: dict[str, Any]) -> str:
         f"before {', '.join(str(value) for value in result.get('load_average_before', []))}, after "
         f"{', '.join(str(value) for value in result.get('load_average_after', []))}. Plain app: "
         f"{plain or 0:,.0f} requests/s (mean of the first and last run). Targets: {counts['met']} met, "
-        f"{counts['missed']} missed.",
+        f"{counts['missed']} missed." + _code(result.get("code")),
         "",
         markdown_table(rows, plain),
     ]

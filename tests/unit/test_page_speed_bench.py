@@ -195,13 +195,17 @@ def test_the_report_has_the_method_and_a_section_a_database() -> None:
             {"assessment": 2, "status": 503, "seconds": 21.0, "pdf": False},
         ],
         "report_time_limit_s": 20,
+        "code": {"commit": "abc1234", "uncommitted": ["assess/__init__.py"]},
     }
     text = render([result, {**result, "db": "postgresql"}])
     assert text.startswith("## Page speed under gunicorn and wrk (issue 15)")
     assert "### Method" in text
     assert "### sqlite, 2026-11-30T19:00+00:00" in text and "### postgresql," in text
     assert "before 1.5, 1.0, 0.5, after 2.0, 1.2, 0.6" in text
-    assert "Targets: 3 met, 0 missed." in text
+    assert (
+        "Targets: 3 met, 0 missed. Code: commit abc1234 with 1 uncommitted files under assess/ (assess/__init__.py)."
+        in (text)
+    )
     assert "1 of 2 finished within the time limit (20 s): 200 in 4.0 s, 503 in 21.0 s." in text
     assert "Fewer than 100 requests completed in the run (so the p99 is the slowest few): governor /sites" in text
 
