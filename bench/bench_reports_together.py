@@ -19,7 +19,11 @@ Steps:
    served no request yet starts Chromium and its render processes then (REPORT_PREWARM), as after a deploy.
    Each report: HTTP status, seconds from the request to the last byte, whether it is a PDF, and whether it met
    the time limit (a PDF within REPORT_TIME_LIMIT seconds of being asked for, queue included); a refusal says
-   its Retry-After.
+   its Retry-After. For each round also: the CPU seconds used by each app process's render processes (which of
+   gunicorn's app processes the requests reached), and a page (--probe, default /healthz) asked for every 0.1 s,
+   one request at a time, while the reports are made (median and slowest: a page waits when every thread of the
+   app process that accepted it is held by a report request); the same page with no report asked for first.
+5. Each app process's render processes and Chromium processes, and their resident memory, after each round.
 The load average (/proc/loadavg) is recorded before and after each round: the machine is shared, so a round run
 while other work holds the cores is slower for reasons that are not the app's.
 """
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -56,6 +61,7 @@ from page_speed_client import LiveSession, sign_in  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_LIMIT = 20.0
+PROBE_EVERY = 0.1  # seconds between the probe's requests
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,6 +72,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--group", default="", help="the reports' group (default: the first shown; 'all': every group)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server's environment")
     parser.add_argument("--label", default="", help="a name for this run in the table")
+    parser.add_argument("--probe", default="/healthz", help="the page asked for meanwhile (default /healthz)")
     parser.add_argument("--pause", type=float, default=2.0, help="seconds between rounds (default 2)")
     parser.add_argument("--json", type=Path, help="default bench/results/<date>-reports-together-<db>[-label].json")
     parser.add_argument("--markdown", type=Path, help="default bench/results/<date>-reports-together.md (appended)")
@@ -118,6 +125,75 @@ def at_once(port: int, cookies: dict[str, str], ids: list[int], group: str) -> l
         thread.start()
     for thread in threads:
         thread.join()
+    return found
+
+
+class Probe:
+    """A page asked for every PROBE_EVERY seconds while the reports render (one request at a time, a new connection
+    each): how long a page waits when the app's threads and cores are busy with reports."""
+
+    def __init__(self, port: int, cookies: dict[str, str], path: str):
+        self.port, self.cookies, self.path = port, dict(cookies), path
+        self.times: list[float] = []
+        self.statuses: list[int] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stopping.is_set():
+            session = LiveSession(self.port, timeout=120)
+            session.cookies = dict(self.cookies)
+            started = time.perf_counter()
+            try:
+                status = session.get(self.path).status
+            except OSError:
+                status = 0
+            self.times.append(time.perf_counter() - started)
+            self.statuses.append(status)
+            self.stopping.wait(PROBE_EVERY)
+
+    def __enter__(self) -> Probe:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join(130)
+
+    def summary(self) -> dict[str, Any]:
+        times = sorted(self.times)
+        if not times:
+            return {"requests": 0}
+        return {
+            "path": self.path,
+            "requests": len(times),
+            "median_ms": round(1000 * statistics.median(times), 1),
+            "max_ms": round(1000 * times[-1], 1),
+            "not_200": sum(1 for status in self.statuses if status != 200),
+        }
+
+
+def idle_probe(port: int, cookies: dict[str, str], path: str, seconds: float = 3.0) -> dict[str, Any]:
+    """The same page while no report is asked for: the baseline."""
+    with Probe(port, cookies, path) as probe:
+        time.sleep(seconds)
+    return probe.summary()
+
+
+def render_cpu(server: Server) -> list[float]:
+    """CPU seconds used so far by each gunicorn worker's render processes (running ones)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = []
+    for pid in _children(server.process.pid):
+        total = 0
+        for child in _descendants(pid):
+            if "assess/pdf/worker.py" in _command(child):
+                try:
+                    fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                    total += int(fields[11]) + int(fields[12])  # utime, stime
+                except (OSError, IndexError, ValueError):
+                    pass
+        found.append(total / ticks)
     return found
 
 
@@ -237,14 +313,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             server.wait_ready("/healthz")
             session = LiveSession(server.port)
             result["signed_in_by"] = sign_in(session, AUDIENCES["inspector"], DEMO_PASSWORD)
+            result["probe_idle"] = idle_probe(server.port, session.cookies, args.probe)
             first = True
             for count in counts:
                 for number in range(1, args.rounds + 1):
                     ids, reportable = reportable[:count], reportable[count:]
                     before = load_average()
+                    cpu_before = render_cpu(server)
                     started = time.perf_counter()
-                    answers = at_once(server.port, session.cookies, ids, args.group)
+                    with Probe(server.port, session.cookies, args.probe) as probe:
+                        answers = at_once(server.port, session.cookies, ids, args.group)
                     wall = time.perf_counter() - started
+                    cpu_after = render_cpu(server)
                     row = {
                         "count": count,
                         "round": number,
@@ -255,6 +335,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "reports": answers,
                         "met": sum(1 for item in answers if met(item, limit)),
                         "helpers": helper_processes(server),
+                        # Render CPU seconds per app process in this round (a render process killed meanwhile is
+                        # missed): which app processes the reports reached.
+                        "render_cpu_s": [
+                            round(max(0.0, after - before), 1)
+                            for after, before in zip(cpu_after, cpu_before + [0.0] * len(cpu_after), strict=False)
+                        ],
+                        "probe": probe.summary(),
                     }
                     first = False
                     result["rounds"].append(row)
@@ -290,6 +377,9 @@ the demo inspector signed in; for each count, that many different reports (never
 requested at the same moment by as many client threads. "Met" is a PDF within the time limit of being asked for
 (queue included). Times are seconds from the request to the last byte, in order. The first round of a run is the
 first thing the server does after the sign-in (a worker may still be starting Chromium and its render processes).
+"Render CPU s per app process": the CPU seconds the render processes of each of gunicorn's two app processes used
+in the round, which shows which app processes the requests reached. "Page meanwhile": /healthz asked for every
+0.1 s, one request at a time, during the round (it waits when the app's threads are all held by reports).
 The machine is shared (2 cores): the load average before each round is given."""
 
 
@@ -298,15 +388,18 @@ def markdown(result: dict[str, Any]) -> str:
     settings = ", ".join(f"{name}={value}" for name, value in result["settings"]["server_environment"].items())
     title = f"### {result['db']}" + (f", {result['label']}" if result["label"] else "")
     title += f" ({settings})" if settings else " (default settings)"
+    idle = result.get("probe_idle") or {"path": "-", "median_ms": 0, "max_ms": 0}
     lines = [
         title,
         "",
         f"Run at {result['finished_at']} UTC; group: {result['settings']['group']}; time limit {limit:.0f} s; "
-        f"load average before {result['load_average_before'][0]:.1f}, after {result['load_average_after'][0]:.1f}.",
+        f"load average before {result['load_average_before'][0]:.1f}, after {result['load_average_after'][0]:.1f}. "
+        f"{idle['path']} with no report asked for: median {idle['median_ms']:.0f} ms, max {idle['max_ms']:.0f} ms.",
         "",
         "| reports at once | round | met the limit | times (s), fastest to slowest | median | slowest | statuses "
-        "| load avg | render processes per worker |",
-        "| ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | --- |",
+        "| load avg | render processes per app process | render CPU s per app process | page meanwhile: median, max "
+        "(ms) |",
+        "| ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | --- | --- | --- |",
     ]
     for row in result["rounds"]:
         times = sorted(float(item["seconds"]) for item in row["reports"])
@@ -315,11 +408,14 @@ def markdown(result: dict[str, Any]) -> str:
             for item in row["reports"]
         )
         helpers = "/".join(str(worker["render_processes"]) for worker in row["helpers"]["workers"])
+        cpu = " / ".join(f"{value:.1f}" for value in row.get("render_cpu_s", []))
+        probe = row.get("probe", {})
+        meanwhile = f"{probe.get('median_ms', 0):.0f}, {probe.get('max_ms', 0):.0f}" if probe.get("requests") else ""
         lines.append(
             f"| {row['count']} | {row['round']}{' (first)' if row['first_after_start'] else ''} "
             f"| {row['met']}/{row['count']} | {', '.join(f'{t:.1f}' for t in times)} "
             f"| {statistics.median(times):.1f} | {times[-1]:.1f} | {', '.join(sorted(set(statuses)))} "
-            f"| {row['load_average_before'][0]:.1f} | {helpers} |"
+            f"| {row['load_average_before'][0]:.1f} | {helpers} | {cpu} | {meanwhile} |"
         )
     lines.append("")
     return "\n".join(lines)

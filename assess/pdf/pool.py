@@ -14,7 +14,9 @@ How.
 - A fair queue: requests take a render process in the order they asked (first come, first served; Python's
   locks promise no order). A request waits at most `wait` seconds (the app's REPORT_QUEUE_SECONDS) for its turn;
   past that it gets `RenderBusy` (the app answers 503 with Retry-After, a page that says to try again),
-  never an endless wait.
+  never an endless wait. At most WAITING_PER_PROCESS requests per render process wait at once; one more is
+  turned away at once: a waiting request holds one of the app server's threads, and the threads that are left
+  serve the pages (scripts/gunicorn.conf.py's GUNICORN_THREADS should exceed size x (1 + WAITING_PER_PROCESS)).
 - The wait is counted apart from the time limit: a report's limit starts when it has a render process, so a
   report that waited its turn still has its whole limit for its own charts and PDF. A user waits at most
   `wait` + the limit (plus starting a render process that was not running, bounded by render.START_LIMIT).
@@ -40,7 +42,16 @@ from typing import Any, Protocol
 from .render import START_LIMIT, STATIC_FOLDER, RenderBusy, Rendered, RenderWorker
 
 DEFAULT_QUEUE_SECONDS = 20.0  # how long a request waits for a render process (config: REPORT_QUEUE_SECONDS)
-__all__ = ["DEFAULT_QUEUE_SECONDS", "RENDER_NICENESS", "RenderBusy", "RenderPool", "Renderer", "default_size"]
+__all__ = [
+    "DEFAULT_QUEUE_SECONDS",
+    "RENDER_NICENESS",
+    "WAITING_PER_PROCESS",
+    "RenderBusy",
+    "RenderPool",
+    "Renderer",
+    "default_size",
+]
+WAITING_PER_PROCESS = 2  # requests that may wait, for each render process (more are turned away at once)
 RENDER_NICENESS = 10  # render processes yield the CPU to the app's pages (os.nice: 0 normal .. 19 lowest)
 
 
@@ -86,6 +97,7 @@ class RenderPool:
         size: int | None = None,
         *,
         wait: float = DEFAULT_QUEUE_SECONDS,
+        max_waiting: int | None = None,
         static_folder: Path = STATIC_FOLDER,
         niceness: int = RENDER_NICENESS,
         factory: Callable[[], Renderer] | None = None,
@@ -95,6 +107,7 @@ class RenderPool:
         )
         self._size = max(1, size if size is not None else default_size())
         self.wait = float(wait)
+        self._max_waiting = max_waiting  # None: WAITING_PER_PROCESS for each render process
         self._slots: list[Renderer] = [self._factory() for _ in range(self._size)]
         self._busy: set[int] = set()
         self._queue: collections.deque[object] = collections.deque()
@@ -128,6 +141,11 @@ class RenderPool:
             slot.stop()
 
     @property
+    def max_waiting(self) -> int:
+        """The most requests that may wait at once; one more is turned away at once."""
+        return self._max_waiting if self._max_waiting is not None else WAITING_PER_PROCESS * self._size
+
+    @property
     def running(self) -> int:
         """Render processes rendering now."""
         with self._changed:
@@ -147,6 +165,9 @@ class RenderPool:
         deadline = asked + max(wait, 0.0)
         ticket = object()
         with self._changed:
+            if self._free() is None and len(self._queue) >= self.max_waiting:
+                self.refused += 1
+                raise RenderBusy(f"{len(self._busy)} reports rendering and {len(self._queue)} waiting already")
             self._queue.append(ticket)
             self.most_waiting = max(self.most_waiting, len(self._queue))
             try:

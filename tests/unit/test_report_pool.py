@@ -215,6 +215,33 @@ def test_a_request_that_cannot_start_in_time_is_turned_away_and_the_queue_moves_
     assert requests.results["patient"].pdf == b"%PDF patient"
 
 
+def test_when_the_queue_is_full_one_more_request_is_turned_away_at_once(board: Board) -> None:
+    pool = RenderPool(1, wait=PATIENCE, max_waiting=2, factory=lambda: FakeRenderer(board))
+    requests = Requests(pool)
+    for name in ("rendering", "first waiting", "second waiting"):
+        requests.ask(name)
+    assert (pool.running, pool.waiting) == (1, 2)
+
+    started = time.monotonic()
+    with pytest.raises(pdf.RenderBusy, match="1 reports rendering and 2 waiting already"):
+        pool.render("one too many", timeout=20)
+    assert time.monotonic() - started < PATIENCE / 2  # at once, not after its wait
+    assert pool.refused == 1 and pool.waiting == 2
+
+    for name in ("rendering", "first waiting", "second waiting"):
+        board.gate(name).set()
+    requests.join()
+    assert board.began == ["rendering", "first waiting", "second waiting"]
+
+
+def test_by_default_each_render_process_has_two_places_in_the_queue(board: Board) -> None:
+    assert make_pool(board, 1).max_waiting == 2
+    pool = make_pool(board, 3)
+    assert pool.max_waiting == 6
+    pool.resize(2)
+    assert pool.max_waiting == 4
+
+
 def test_a_wait_of_zero_renders_at_once_when_a_process_is_free_and_refuses_otherwise(board: Board) -> None:
     pool = make_pool(board, 1, wait=0)
     board.gate("free").set()
