@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +79,12 @@ def _reports(result: dict[str, Any]) -> list[str]:
     meanwhile = result.get("reports_meanwhile") or []
     if meanwhile:
         made = sum(1 for item in meanwhile if item["status"] == 200 and item["pdf"])
+        statuses = Counter(int(item["status"]) for item in meanwhile)
         lines.append(
             f"While the pages were measured again, {len(meanwhile)} reports were asked for: {made} made, "
-            f"{len(meanwhile) - made} refused or timed out; slowest {max(_seconds(item) for item in meanwhile):.1f} s."
+            f"{len(meanwhile) - made} not (answers: "
+            + ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items()))
+            + f"); slowest {max(_seconds(item) for item in meanwhile):.1f} s."
         )
     return lines
 

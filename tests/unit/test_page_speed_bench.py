@@ -195,6 +195,11 @@ def test_the_report_has_the_method_and_a_section_a_database() -> None:
             {"assessment": 2, "status": 503, "seconds": 21.0, "pdf": False},
         ],
         "report_time_limit_s": 20,
+        "reports_meanwhile": [
+            {"assessment": 3, "status": 200, "seconds": 9.0, "pdf": True},
+            {"assessment": 5, "status": 503, "seconds": 21.5, "pdf": False},
+            {"assessment": 7, "status": 503, "seconds": 20.5, "pdf": False},
+        ],
         "code": {"commit": "abc1234", "uncommitted": ["assess/__init__.py"]},
     }
     text = render([result, {**result, "db": "postgresql"}])
@@ -207,6 +212,7 @@ def test_the_report_has_the_method_and_a_section_a_database() -> None:
         in (text)
     )
     assert "1 of 2 finished within the time limit (20 s): 200 in 4.0 s, 503 in 21.0 s." in text
+    assert "3 reports were asked for: 1 made, 2 not (answers: 1 × 200, 2 × 503); slowest 21.5 s." in text
     assert "Fewer than 100 requests completed in the run (so the p99 is the slowest few): governor /sites" in text
 
 
