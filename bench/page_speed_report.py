@@ -115,7 +115,8 @@ def section(result: dict[str, Any]) -> str:
     sizes = result.get("data_sizes", {})
     lines = [
         f"### {result['db']}, {machine.get('date', '')}, {settings.get('duration_s')} s a page"
-        + (" (with reports)" if result.get("reports_at_once") else ""),
+        + (" (with reports)" if result.get("reports_at_once") else "")
+        + (", " + str(settings["gunicorn"]).split(" ", 1)[1] if " " in str(settings.get("gunicorn", "")) else ""),
         "",
         f"{machine.get('cores', '?')} cores ({machine.get('cpu', '?')}), Python {machine.get('python', '?')}; "
         f"wrk {settings.get('duration_s')} s a page, {settings.get('connections')} connections, "
@@ -170,9 +171,15 @@ def render(results: list[dict[str, Any]]) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+def _order(path: Path) -> tuple[bool, bool, str]:
+    """The day's default runs first (SQLite, then PostgreSQL), then runs with other settings (other file names)."""
+    default = path.name.endswith(("-page-speed-sqlite.json", "-page-speed-postgresql.json"))
+    return (not default, "postgresql" in path.name, path.name)
+
+
 def write_markdown(folder: Path, day: str) -> Path:
-    paths = sorted(folder.glob(f"{day}-page-speed-*.json"), key=lambda path: ("postgresql" in path.name, path.name))
-    results = [json.loads(path.read_text()) for path in paths]  # SQLite first
+    paths = sorted(folder.glob(f"{day}-page-speed-*.json"), key=_order)
+    results = [json.loads(path.read_text()) for path in paths]
     target = folder / f"{day}-page-speed.md"
     target.write_text(render(results))
     return target

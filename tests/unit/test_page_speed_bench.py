@@ -222,3 +222,18 @@ def test_a_row_read_back_from_json_takes_its_counts_from_wrk() -> None:
     assert (row.requests, row.socket_errors) == (12, 3)
     newer = PageResult.from_dict({**page(requests=500, socket_errors=0).__dict__, "wrk": {"requests": 7}})
     assert (newer.requests, newer.socket_errors) == (500, 0)
+
+
+def test_the_days_default_runs_come_first_sqlite_then_postgresql() -> None:
+    from page_speed_report import _order
+
+    names = [
+        "2026-11-30-page-speed-sqlite-sync.json",
+        "2026-11-30-page-speed-postgresql.json",
+        "2026-11-30-page-speed-sqlite.json",
+    ]
+    assert [name for name in sorted(names, key=lambda name: _order(Path(name)))] == [
+        "2026-11-30-page-speed-sqlite.json",
+        "2026-11-30-page-speed-postgresql.json",
+        "2026-11-30-page-speed-sqlite-sync.json",
+    ]
