@@ -76,6 +76,7 @@ bench: install ## Benchmarks at 1,000, 10,000 and 100,000 assessments (SQLite; P
 	@if [ -n "$$TEST_DATABASE_URL" ]; then ASSESS_TEST_DB=postgresql $(BIN)/python bench/bench_benchmarks.py --db postgresql; fi
 
 bench-pages: install ## Page speed under gunicorn and wrk, every audience's pages (SQLite; PostgreSQL too with TEST_DATABASE_URL; ARGS=--quick, --with-reports)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || { echo "The page-speed benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python bench/page_speed.py --db sqlite $(ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then ASSESS_TEST_DB=postgresql $(BIN)/python bench/page_speed.py --db postgresql $(ARGS); fi
 
