@@ -197,7 +197,7 @@ def test_printing_the_results_shows_the_working_and_the_evidence(page: Page, pri
 def test_without_the_print_styles_printing_would_hide_the_evidence(page: Page, print_results: int) -> None:
     """The negative control for the test above: with print.css blocked, the printed page folds the evidence away
     as the screen does, so it is the print styles that show it."""
-    page.route("**/app/print.css", lambda route: route.abort())
+    page.route(re.compile(r"/app/print(\.[0-9a-f]+)?\.css$"), lambda route: route.abort())  # its fingerprinted copy too
     sign_in(page, PRINT_EMAIL)
     page.goto(f"/assessments/{print_results}/results")
     page.emulate_media(media="print")
@@ -211,7 +211,7 @@ def test_without_the_page_styles_the_sites_actions_scroll_out_of_sight_at_320(
     """The negative control for the sites page: with pages.css blocked, the table keeps its columns at 320 px and
     at least one action link is out of sight in its scrolling region, which assert_on_screen catches."""
     page = audience_page("governor")
-    page.route("**/app/pages.css", lambda route: route.abort())
+    page.route(re.compile(r"/app/pages(\.[0-9a-f]+)?\.css$"), lambda route: route.abort())  # its fingerprinted copy too
     page.set_viewport_size({"width": 320, "height": 900})
     page.goto("/sites")
     section = page.locator(f'section[aria-labelledby="site-{seeded.placeholders["site"]}"]')
