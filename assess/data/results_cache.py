@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,6 +25,9 @@ from assess.extensions import db
 from assess.models import AssessmentScore, ResultsCacheEntry, Site
 
 log = logging.getLogger(__name__)
+# How long writing an entry may wait for a lock held by another transaction (PostgreSQL's lock_timeout); SQLite
+# gives up after its busy timeout.
+WRITE_WAIT = "250ms"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,14 @@ def store_entry(assessment_id: int, key: str, payload: str) -> bool:
     )
     try:
         with db.session.begin_nested():
+            if dialect == "postgresql":
+                # Never wait behind another transaction writing the same entry (it may not commit for a while,
+                # or at all before this one ends): give up on keeping it instead. Set for this statement only.
+                previous = db.session.execute(text("SELECT current_setting('lock_timeout')")).scalar_one()
+                db.session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": WRITE_WAIT})
             db.session.execute(statement)
+            if dialect == "postgresql":
+                db.session.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": previous})
     except SQLAlchemyError:
         log.warning("results cache entry for assessment %s not kept", assessment_id, exc_info=True)
         return False
