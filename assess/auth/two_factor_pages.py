@@ -113,6 +113,21 @@ def _complete(user: User, pending: dict[str, object], factor: str) -> Response:
     return redirect(str(pending.get("next") or "") or home_for(user))
 
 
+def _take_code(user: User, form: CodeForm, step_name: str) -> bool:
+    """True when the typed code is right for the person's key now and its time step is newly used up; otherwise
+    the form's error says why, and a code of the right shape that is wrong counts as a failed attempt."""
+    code = tf.clean_code(form.code.data)
+    if not tf.is_code_shaped(code):
+        form.code.errors = [NOT_A_CODE]
+        return False
+    secret = user.tf_totp_secret or ""
+    step = tf.matching_step(code, secret, user.tf_last_counter)
+    if step is not None and take_time_step(user, step):
+        return True
+    _failed(user, form, USED_CODE if tf.code_was_used(code, secret, user.tf_last_counter) else WRONG_CODE, step_name)
+    return False
+
+
 @bp.route("/sign-in/security-code", methods=["GET", "POST"])
 @public
 def security_code() -> Page:
@@ -127,16 +142,8 @@ def security_code() -> Page:
         refused = _throttled(user, "auth/security_code.html", form=form)
         if refused is not None:
             return refused
-        code = tf.clean_code(form.code.data)
-        if not tf.is_code_shaped(code):
-            form.code.errors = [NOT_A_CODE]
-        else:
-            secret = user.tf_totp_secret or ""
-            step = tf.matching_step(code, secret, user.tf_last_counter)
-            if step is not None and take_time_step(user, step):
-                return _complete(user, pending, "authenticator app")
-            used = tf.code_was_used(code, secret, user.tf_last_counter)
-            _failed(user, form, USED_CODE if used else WRONG_CODE, "security code")
+        if _take_code(user, form, "security code"):
+            return _complete(user, pending, "authenticator app")
     return render_template("auth/security_code.html", form=form)
 
 
@@ -279,15 +286,8 @@ def _confirmed(form: ConfirmWithCodeForm, user: User, action: str) -> Page | Non
     refused = _throttled(user, "auth/account.html", form=form, confirm=form, action=action)
     if refused is not None:
         return refused
-    code = tf.clean_code(form.code.data)
-    if tf.is_code_shaped(code):
-        secret = user.tf_totp_secret or ""
-        step = tf.matching_step(code, secret, user.tf_last_counter)
-        if step is not None and take_time_step(user, step):
-            return None
-        _failed(user, form, USED_CODE if tf.code_was_used(code, secret, user.tf_last_counter) else WRONG_CODE, action)
-    else:
-        form.code.errors = [NOT_A_CODE]
+    if _take_code(user, form, action):
+        return None
     return render_template("auth/account.html", confirm=form, action=action)
 
 
