@@ -15,9 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
 from assess.questionnaire.schema import Questionnaire
 
 from .chart import Chart, Trace, plain_figure, scatter
@@ -230,6 +227,54 @@ def _target_line(domain_title: str, level: int, level_name: str, periods: list[s
     )
 
 
+@dataclass(frozen=True)
+class _Panel:
+    """One small chart's place: its axes' ids ("x2", "y2") and domains (fractions of the plot area)."""
+
+    number: int  # 1, 2, ...
+    x_domain: list[float]
+    y_domain: list[float]
+
+    @property
+    def x_id(self) -> str:
+        return "x" if self.number == 1 else f"x{self.number}"
+
+    @property
+    def y_id(self) -> str:
+        return "y" if self.number == 1 else f"y{self.number}"
+
+    @property
+    def x_key(self) -> str:
+        return "xaxis" if self.number == 1 else f"xaxis{self.number}"
+
+    @property
+    def y_key(self) -> str:
+        return "yaxis" if self.number == 1 else f"yaxis{self.number}"
+
+
+def _panels(count: int, columns: int, *, vertical_spacing: float, horizontal_spacing: float = 0.08) -> list[_Panel]:
+    """`count` panels in rows of `columns`, left to right then top to bottom, spaced as plotly's make_subplots
+    spaces a grid (the same domains, to the last digit): built here as numbers, since make_subplots builds and
+    validates a whole figure, which took most of the trend page's time (issue 15)."""
+    rows = math.ceil(count / columns)
+    width = (1.0 - horizontal_spacing * (columns - 1)) / columns
+    height = (1.0 - vertical_spacing * (rows - 1)) / rows
+    panels = []
+    for index in range(count):
+        row, column = divmod(index, columns)
+        x_start = sum([width] * column) + column * horizontal_spacing
+        below = rows - 1 - row  # rows under this one
+        y_start = sum([height] * below) + below * vertical_spacing
+        y_end = y_start + height
+        panels.append(_Panel(index + 1, [x_start, x_start + width], [_clamp(y_start), _clamp(y_end)]))
+    return panels
+
+
+def _clamp(value: float) -> float:
+    """A domain's end nudged into 0 to 1 when floating-point sums take it a hair outside (as plotly does)."""
+    return min(1.0, max(0.0, value))
+
+
 def domain_trend_chart(
     questionnaire: Questionnaire,
     points: Sequence[TrendPoint],
@@ -273,28 +318,21 @@ def domain_trend_chart(
     later_rows = [max(lines[row * columns : (row + 1) * columns]) for row in range(1, panel_rows)]
     gap = PANEL_TICK_ROOM + PANEL_TITLE_LINE * max(later_rows, default=1) + 12
     plot_height = panel_rows * PANEL_HEIGHT + (panel_rows - 1) * gap
-    figure = make_subplots(
-        rows=panel_rows,
-        cols=columns,
-        specs=[
-            [{} if row * columns + col < len(domains) else None for col in range(columns)] for row in range(panel_rows)
-        ],
-        subplot_titles=titles,
-        horizontal_spacing=0.08,
-        vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0,
-    )
+    panels = _panels(len(domains), columns, vertical_spacing=gap / plot_height if panel_rows > 1 else 0.0)
     names = {level.value: f"{level.value} {level.name}" for level in questionnaire.levels}
     first_target = next((domain.id for domain in domains if domain.id in targets), None)
+    traces: list[Trace] = []
     for index, (domain, item) in enumerate(zip(domains, series, strict=True)):
-        where = {"row": index // columns + 1, "col": index % columns + 1}
+        axes = {"xaxis": panels[index].x_id, "yaxis": panels[index].y_id}
         line = _line(item, periods, width=2, size=8, legend=bool(targets) and index == 0)
         if targets:
             line.update(name=escape(subject))  # the legend's name for every panel's line
-        figure.add_trace(line, **where)
+        traces.append({**line, **axes})
         if domain.id in targets and periods:
             level = targets[domain.id]
             legend = domain.id == first_target
-            figure.add_trace(_target_line(domain.title, level, names.get(level, str(level)), periods, legend), **where)
+            target = _target_line(domain.title, level, names.get(level, str(level)), periods, legend)
+            traces.append({**target, **axes})
 
     description = _domain_description(questionnaire, points, subject)
     layout: dict[str, Any] = base_layout(
@@ -304,17 +342,27 @@ def domain_trend_chart(
         legend=[subject, TARGET_LEVEL] if targets else [],
         extra_top=8 + PANEL_TITLE_LINE * max(lines[:columns]),
     )
-    # make_subplots applied plotly's default theme: an update would merge into it, so the (empty) template
-    # replaces it as an object.
-    figure.update_layout({**layout, "template": go.layout.Template()})
-    for index in range(len(domains)):
-        suffix = "" if index == 0 else str(index + 1)
+    title_font = {"family": layout["font"]["family"], "size": PANEL_TITLE_SIZE, "color": TEXT_COLOUR}
+    annotations = []
+    for index, panel in enumerate(panels):
         y_axis = score_axis(low, high, title="Score" if index % columns == 0 else "")
-        figure.update_layout(
-            {f"xaxis{suffix}": year_axis(periods, PANEL_YEAR_LABELS), f"yaxis{suffix}": y_axis},
+        layout[panel.x_key] = {"anchor": panel.y_id, "domain": panel.x_domain, **year_axis(periods, PANEL_YEAR_LABELS)}
+        layout[panel.y_key] = {"anchor": panel.x_id, "domain": panel.y_domain, **y_axis}
+        annotations.append(
+            {
+                "font": title_font,
+                "showarrow": False,
+                "text": titles[index],
+                "x": sum(panel.x_domain) / 2.0,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": panel.y_domain[1],
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
         )
-    for annotation in figure.layout.annotations:
-        annotation.font = {"family": layout["font"]["family"], "size": PANEL_TITLE_SIZE, "color": TEXT_COLOUR}
+    layout["annotations"] = annotations
+    figure = plain_figure(traces, layout)
     return Chart("domain-trend", title, figure, table, description, narrow="table")
 
 
