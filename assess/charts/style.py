@@ -60,9 +60,10 @@ TICK_FONT_SIZE = 14  # area titles on an axis
 
 def one_decimal(value: Fraction | Decimal | int) -> Decimal:
     """Round half up to one decimal place (2.25 -> 2.3), exactly, as the scores people see are rounded."""
-    exact = Fraction(value)
-    tenths = math.floor(exact * 10 + Fraction(1, 2))
-    return Decimal(tenths).scaleb(-1)
+    # floor(value * 10 + 1/2) in whole numbers: value = numerator / denominator, denominator > 0 (a results
+    # page rounds tens of thousands of scores, and Fraction arithmetic made this most of a page's time).
+    numerator, denominator = value.as_integer_ratio()
+    return Decimal((20 * numerator + denominator) // (2 * denominator)).scaleb(-1)
 
 
 def score_text(value: Fraction | Decimal | int | None, missing: str = "No score") -> str:

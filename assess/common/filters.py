@@ -78,7 +78,7 @@ def neutralise_direction(value: Any) -> Any:
     embedding, override and isolate characters (U+202A-U+202E, U+2066-U+2069) are removed, so evidence
     stored before the edge refused them (or imported) cannot make the text around it read differently. Markup
     stays Markup: these characters are never part of HTML syntax."""
-    if isinstance(value, str) and has_bidi(value):
+    if isinstance(value, str) and not value.isascii() and has_bidi(value):  # isascii: most text, and quick
         return Markup(strip_bidi(value)) if isinstance(value, Markup) else strip_bidi(value)
     return value
 
