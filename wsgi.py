@@ -7,6 +7,8 @@ ignored, so nobody can claim another address or HTTPS by sending the headers the
 
 from __future__ import annotations
 
+import gc
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,4 +25,14 @@ def trust_proxies(app: Flask) -> Flask:
     return app
 
 
+def freeze_start_up_objects() -> None:
+    """Everything built so far (the modules, the app, its configuration, the questionnaires) lives as long as
+    the process: gc.freeze() moves it out of the cyclic garbage collector's sight, so that a full collection
+    scans the objects requests make, not about 130,000 that never change (a full collection took 65 to 110 ms
+    before, a pause in every worker every few hundred requests; about 10 ms after: issue 15)."""
+    gc.collect()
+    gc.freeze()
+
+
 app = trust_proxies(create_app())
+freeze_start_up_objects()

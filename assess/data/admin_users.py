@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from assess.data.audit import record
 from assess.data.users import deactivate_user, ensure_roles
@@ -34,7 +35,11 @@ class ChangedMeanwhile(Exception):
 
 def search_users(text: str = "") -> list[User]:
     """Every account, by name; or those whose name or email contains the text (any case)."""
-    statement = select(User).order_by(func.lower(User.name), User.id)
+    statement = (
+        select(User)
+        .options(selectinload(User.roles), selectinload(User.sites), selectinload(User.remits))
+        .order_by(func.lower(User.name), User.id)
+    )
     words = text.strip().lower()[:MAX_SEARCH]
     if words:
         statement = statement.where(

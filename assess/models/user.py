@@ -83,12 +83,15 @@ class User(Base, UserMixin):
     # Raised by one with every admin action on the account: a change saved from an older page is refused (409).
     version: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # Loaded when first read, not with every person loaded: an assessment's or a query's people (submitted by,
+    # raised by, ...) are loaded for their names, and eager loading cost three statements for each (issue 15).
+    # The signed-in person's roles come with them (Flask-Security joins them); lists that show them ask for them.
     roles: Mapped[list[Role]] = relationship(  # type: ignore[assignment]
-        secondary=user_roles, lazy="selectin", order_by=Role.name
+        secondary=user_roles, lazy="select", order_by=Role.name
     )
-    sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="selectin", order_by="Site.name")
+    sites: Mapped[list[Site]] = relationship(secondary=user_sites, lazy="select", order_by="Site.name")
     remits: Mapped[list[Remit]] = relationship(
-        lazy="selectin", order_by=(Remit.kind, Remit.nation), cascade="all, delete-orphan"
+        lazy="select", order_by=(Remit.kind, Remit.nation), cascade="all, delete-orphan"
     )
     # A commissioner's areas; loaded when first read (only the commissioner rule and their pages read them).
     areas: Mapped[list[Area]] = relationship(secondary="user_areas", lazy="select", order_by="Area.name")
