@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from assess import config as config_module
+from assess.common.templating import App
 from assess.extensions import csrf, db, migrate, security, wtforms_helpers
 from assess.questionnaire.loader import QuestionnaireError, Registry, check_published, load_registry
 
@@ -25,7 +26,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_url_path="/assets")
+    app = App(__name__, instance_relative_config=True, static_url_path="/assets")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_environment(Path(app.instance_path)))
     if config:

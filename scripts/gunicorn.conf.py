@@ -7,7 +7,10 @@ Every value can be changed from the environment, so one file serves every host:
                            everyone else out)
   GUNICORN_WORKERS         app processes (default 2). Each holds its own database pool and its own Chromium
                            for PDF reports, so memory sets the limit; scale out with more hosts.
-  GUNICORN_THREADS         threads per process (default 4): pages wait mostly on the database
+  GUNICORN_THREADS         threads per process (default 8): a request for a PDF report holds its thread while it
+                           waits for a render process (REPORT_WORKERS), so with 4 a few reports at once left
+                           pages waiting seconds for a thread; with 8 they wait at most a few hundred
+                           milliseconds (docs/benchmarks.md, issue 15)
   GUNICORN_TIMEOUT         seconds before a silent worker is restarted (default: three times REPORT_TIME_LIMIT,
                            at least 60, so a PDF that takes its whole time limit is never cut off)
   GUNICORN_MAX_REQUESTS    a worker is replaced after this many requests (default 1000, plus up to 10% jitter
@@ -44,7 +47,7 @@ def _report_time_limit() -> float:
 
 bind = f"{os.environ.get('HOST', '').strip() or '127.0.0.1'}:{_whole('PORT', 8000, minimum=0)}"  # PORT=0: any free port
 workers = _whole("GUNICORN_WORKERS", 2)
-threads = _whole("GUNICORN_THREADS", 4)
+threads = _whole("GUNICORN_THREADS", 8)
 worker_class = "gthread"
 timeout = _whole("GUNICORN_TIMEOUT", max(60, int(3 * _report_time_limit())))
 graceful_timeout = 30  # a deploy or restart lets requests in flight finish for this long

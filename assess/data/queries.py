@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.orm import joinedload
 
 from assess.data.audit import actor_label, record
 from assess.data.clock import now
@@ -49,6 +50,10 @@ class SiteQueryCounts:
     soonest_due: date | None = None  # the earliest reply date among the open queries
 
 
+# A query's assessment is loaded for its period and site, never its answers (a few hundred rows a page).
+_WITHOUT_ANSWERS = joinedload(Query.assessment).lazyload(Assessment.answers)
+
+
 def get_query(query_id: int) -> Query | None:
     return db.session.get(Query, query_id, populate_existing=True)
 
@@ -58,6 +63,7 @@ def get_queries_for_assessment(assessment_id: int) -> list[Query]:
     return list(
         db.session.scalars(
             select(Query)
+            .options(_WITHOUT_ANSWERS)
             .where(Query.assessment_id == assessment_id)
             .order_by(Query.id)
             .execution_options(populate_existing=True)
@@ -70,6 +76,7 @@ def get_queries_for_site(site_id: int) -> list[Query]:
     return list(
         db.session.scalars(
             select(Query)
+            .options(_WITHOUT_ANSWERS)
             .where(Query.site_id == site_id)
             .order_by(Query.id.desc())
             .execution_options(populate_existing=True)

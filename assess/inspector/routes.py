@@ -22,7 +22,7 @@ from assess.inspector.forms import DecisionForm, FinaliseForm, RaiseQueryForm, R
 from assess.investigate import RULES
 from assess.questionnaire.forms import answer_label
 from assess.scoring import score_assessment
-from assess.services.caseload import STATUSES, Caseload, Filters, caseload, caseload_csv
+from assess.services.caseload import STATUSES, Caseload, Filters, caseload, caseload_csv, caseload_sites
 from assess.services.compare import MAX_SITES, MIN_SITES, Comparison, compare_sites
 from assess.services.queries import site_queries
 from assess.services.questionnaires import definition_for
@@ -116,28 +116,29 @@ def review(assessment: Assessment) -> str:
     )
 
 
-def _comparison() -> tuple[Caseload, list[str], Comparison | None, list[str]]:
-    """The caseload, the codes asked for, the comparison (when 2 to 6 sites in the caseload were chosen) and
+def _comparison() -> tuple[list[Site], list[str], Comparison | None, list[str]]:
+    """The caseload's sites, the codes asked for, the comparison (when 2 to 6 sites in the caseload were chosen) and
     what was wrong with the choice, in the GOV.UK style. A code outside the caseload is named as not in it,
     whether or not such a site exists."""
-    cases = _caseload()
+    scope = scope_for(current_user)
+    in_caseload = caseload_sites(all_sites=scope.all_sites, site_ids=scope.site_ids, kinds_nations=scope.kinds_nations)
     chosen = list(dict.fromkeys(code.strip().upper()[:20] for code in request.args.getlist("site") if code.strip()))
-    by_code = {row.site.code: row.site for row in cases.rows}
+    by_code = {site.code: site for site in in_caseload}
     problems = [f"‘{code}’ is not a site in your caseload" for code in chosen if code not in by_code]
     sites = [by_code[code] for code in chosen if code in by_code]
     if "compare" in request.args and not MIN_SITES <= len(sites) <= MAX_SITES:
         problems.append(f"Choose between {MIN_SITES} and {MAX_SITES} sites to compare (you chose {len(sites)})")
     comparison = compare_sites(sites) if MIN_SITES <= len(sites) <= MAX_SITES else None
-    return cases, [site.code for site in sites], comparison, problems
+    return in_caseload, [site.code for site in sites], comparison, problems
 
 
 @bp.route("/compare")
 @inspector_required
 def compare() -> str:
-    cases, chosen, comparison, problems = _comparison()
+    in_caseload, chosen, comparison, problems = _comparison()
     return render_template(
         "inspector/compare.html",
-        cases=cases,
+        sites=in_caseload,
         chosen=chosen,
         comparison=comparison,
         problems=problems,

@@ -73,6 +73,14 @@ class Caseload:
         return [row for row in self.rows if filters.keep(row)]
 
 
+def caseload_sites(
+    *, all_sites: bool, site_ids: frozenset[int], kinds_nations: frozenset[tuple[str, str]]
+) -> list[Site]:
+    """The sites of a caseload, alphabetical, without their assessments, reviews and queries (choosing sites to
+    compare needs only their names)."""
+    return get_sites_in_scope(all_sites, site_ids, kinds_nations)
+
+
 def caseload(
     today: date, *, all_sites: bool, site_ids: frozenset[int], kinds_nations: frozenset[tuple[str, str]]
 ) -> Caseload:
