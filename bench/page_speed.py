@@ -22,8 +22,10 @@ Steps:
    from it); the governor starts a draft for the current year through the start form (from last year's
    answers) for the task list, area and check-answers pages.
 4. Each page: checked to answer 200 with the session cookie, then `wrk --latency -t 2 -c 10 -d <duration>`
-   with that cookie: requests/s, median and p99 latency. The plain app is measured first and last; its
-   requests/s in this run is the mean of the two, and each page's share is its requests/s over that.
+   with that cookie: requests/s, median and p99 latency. The plain app is measured just before each page (for
+   half the page's time, at least 2 s), and each page's share is its requests/s over that: the machine is
+   shared and its load drifts within a run. The plain app is also measured first and last (their mean is the
+   run's figure).
 5. With --with-reports: 4 PDF reports asked for at the same moment (each finished within the time limit?),
    then every page again while 4 clients keep asking for reports not yet made: the share of its requests/s
    kept.
@@ -212,8 +214,11 @@ class Server:
 # -- wrk --------------------------------------------------------------------------------------------------------
 
 
-def run_wrk(port: int, path: str, cookie: str, args: argparse.Namespace) -> dict[str, Any]:
-    command = ["wrk", "--latency", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s"]
+def run_wrk(
+    port: int, path: str, cookie: str, args: argparse.Namespace, duration: float | None = None
+) -> dict[str, Any]:
+    seconds = args.duration if duration is None else duration
+    command = ["wrk", "--latency", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds:g}s"]
     command += ["--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -484,10 +489,15 @@ def measure_pages(
     app_server: Server,
     args: argparse.Namespace,
     with_reports: bool = False,
+    plain_server: Server | None = None,
 ) -> None:
     """wrk on each page in turn, with its audience's session cookie; the numbers go on the row (as measured
-    without reports, or while reports render)."""
+    without reports, or while reports render). With `plain_server`, the plain app is measured just before each
+    page too (for half the page's time, at least 2 s), and the page's share is taken against that."""
     for row in rows:
+        if plain_server is not None and not with_reports:
+            near = run_wrk(plain_server.port, "/", "", args, duration=max(2.0, args.duration / 2))
+            row.plain_alongside_rps = near["requests_per_second"]
         session = sessions.get(row.audience)
         cookie = session.cookie_header() if session else ""
         check = (session or LiveSession(app_server.port)).get(row.path)
@@ -512,7 +522,8 @@ def measure_pages(
             row.wrk_with_reports = found
         print(
             f"  {row.audience:<12} {row.label:<24} {found['requests_per_second']:8.1f} req/s "
-            f"median {found['median_ms']:7.1f} ms p99 {found['p99_ms']:7.1f} ms"
+            + (f"(plain app just before {row.plain_alongside_rps:,.0f}) " if row.plain_alongside_rps else "")
+            + f"median {found['median_ms']:7.1f} ms p99 {found['p99_ms']:7.1f} ms"
             + (f" ({found['non_success']} not 2xx/3xx)" if found["non_success"] else "")
             + (f" ({restarts} worker restarts)" if restarts else ""),
             flush=True,
@@ -580,7 +591,7 @@ def measure_live(args: argparse.Namespace, app_server: Server, plain_server: Ser
             sessions[row.audience].get(row.path)
     print(f"wrk: {args.duration} s a page, {args.connections} connections, {args.threads} threads", flush=True)
     measure_pages([plain_first], {}, plain_server, args)
-    measure_pages([healthz, *rows], sessions, app_server, args)
+    measure_pages([healthz, *rows], sessions, app_server, args, plain_server=plain_server)
     measure_pages([plain_last], {}, plain_server, args)
     plain_rps = statistics.mean([plain_first.requests_per_second or 0, plain_last.requests_per_second or 0])
     out: dict[str, Any] = {"signed_in_by": how, "plain_rps": plain_rps}

@@ -34,6 +34,9 @@ class PageResult:
     queries: dict[str, int] = field(default_factory=dict)  # step (STEPS) -> statements in one request
     with_reports_rps: float | None = None  # requests/s while reports render (--with-reports)
     in_process_ms: float | None = None  # median time of one request in one process (test client), no load
+    # The plain app's requests/s measured just before this page (the machine is shared and its load drifts
+    # within a run: the share is taken against this when there is one, else against the run's plain app).
+    plain_alongside_rps: float | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -63,15 +66,23 @@ def share(rps: float | None, plain_rps: float | None) -> float | None:
     return rps / plain_rps
 
 
+def page_share(row: PageResult, plain_rps: float | None) -> float | None:
+    """The page's requests/s over the plain app's: the plain app measured just before the page when it was,
+    else the run's."""
+    return share(row.requests_per_second, row.plain_alongside_rps or plain_rps)
+
+
 def verdicts(row: PageResult, plain_rps: float | None) -> list[Verdict]:
     """Each of issue 15's targets that applies to this row, met or missed. None for the plain app."""
     if row.kind == "plain":
         return []
     found: list[Verdict] = []
-    page_share = share(row.requests_per_second, plain_rps)
-    if row.signed_in and page_share is not None:
+    their_share = page_share(row, plain_rps)
+    if row.signed_in and their_share is not None:
         wanted = RESULTS_SHARE_TARGET if row.kind == "results" else SHARE_TARGET
-        found.append(Verdict("share", page_share >= wanted, f"share {format_share(page_share)} (target ≥ {wanted:g})"))
+        found.append(
+            Verdict("share", their_share >= wanted, f"share {format_share(their_share)} (target ≥ {wanted:g})")
+        )
     if row.p99_ms is not None:
         found.append(
             Verdict("p99", row.p99_ms <= P99_TARGET_MS, f"p99 {format_ms(row.p99_ms)} (target ≤ {P99_TARGET_MS:g} ms)")
@@ -142,16 +153,18 @@ def markdown_table(rows: list[PageResult], plain_rps: float | None) -> str:
     """The results as issue 15's table, with the query counts and the targets met or missed per row."""
     with_reports = any(row.with_reports_rps is not None for row in rows)
     in_process = any(row.in_process_ms is not None for row in rows)
+    alongside = any(row.plain_alongside_rps is not None for row in rows)
     header = [
         "audience",
         "page",
         "requests/s",
+        *(["plain app just before"] if alongside else []),
         "share of the plain app",
         "median latency",
         "p99 latency",
         "queries (" + " → ".join(STEPS) + ")",
     ]
-    align = ["---", "---", "---:", "---:", "---:", "---:", "---:"]
+    align = ["---", "---", "---:", *(["---:"] if alongside else []), "---:", "---:", "---:", "---:"]
     if in_process:
         header.append("one request, one process, no load")
         align.append("---:")
@@ -166,7 +179,8 @@ def markdown_table(rows: list[PageResult], plain_rps: float | None) -> str:
             row.audience,
             row.label,
             format_rps(row.requests_per_second),
-            format_share(share(row.requests_per_second, plain_rps)),
+            *([format_rps(row.plain_alongside_rps)] if alongside else []),
+            format_share(page_share(row, plain_rps)),
             format_ms(row.median_ms),
             format_ms(row.p99_ms),
             format_queries(row.queries),
