@@ -1,0 +1,114 @@
+"""assess/templates/macros/components.html writes out two GOV.UK components for long lists (issue 15): its
+markup must be what govuk-frontend-jinja's own macro gives for the same parameters, so the page is the Design
+System's component whichever renders it. Compared with whitespace between and inside tags collapsed (browsers
+collapse it too); everything else must be the same: elements, attributes, their order, ids, escaping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+ENV = Environment(
+    loader=ChoiceLoader(
+        [
+            PackageLoader("assess", "templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    ),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    extensions=["jinja2.ext.do"],
+)
+
+OURS_CHECKBOXES = ENV.from_string('{% from "macros/components.html" import checkboxes %}{{ checkboxes(params) }}')
+THEIRS_CHECKBOXES = ENV.from_string(
+    '{% from "govuk_frontend_jinja/components/checkboxes/macro.html" import govukCheckboxes %}'
+    "{{ govukCheckboxes(params) }}"
+)
+OURS_TAG = ENV.from_string('{% from "macros/components.html" import tag %}{{ tag(text, classes) }}')
+THEIRS_TAG = ENV.from_string(
+    '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
+    '{{ govukTag({"text": text, "classes": classes} if classes else {"text": text}) }}'
+)
+
+
+def normalised(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def sites(count: int, checked: set[int] = frozenset(), hints: bool = True) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    items = []
+    for number in range(count):
+        item: dict[str, Any] = {
+            "value": f"S{number}<&\"'",
+            "text": f'Site <{number}> & "more"',
+            "checked": number in checked,
+        }
+        if hints:
+            item["hint"] = {"text": f"Prison, North <West> {number}"}
+        items.append(item)
+    return items
+
+
+CASES = {
+    "with a hint, nothing chosen": {
+        "idPrefix": "site",
+        "name": "site",
+        "fieldset": {"legend": {"text": "Which sites do you want to compare?", "classes": "govuk-fieldset__legend--m"}},
+        "hint": {"text": "Choose 2 to 6 sites from your caseload."},
+        "errorMessage": None,
+        "items": sites(5),
+        "classes": "govuk-checkboxes--small",
+    },
+    "an error, some chosen": {
+        "idPrefix": "site",
+        "name": "site",
+        "fieldset": {"legend": {"text": "Which sites?", "classes": "govuk-fieldset__legend--m"}},
+        "hint": {"text": "Choose 2 to 6 <sites>."},
+        "errorMessage": {"text": "Choose between 2 and 6 sites to compare (you chose 7) & <more>"},
+        "items": sites(12, checked={0, 3, 11}),
+        "classes": "govuk-checkboxes--small",
+    },
+    "no hints, no classes, no legend classes": {
+        "idPrefix": "area",
+        "name": "areas",
+        "fieldset": {"legend": {"text": "Areas"}},
+        "items": sites(3, checked={1}, hints=False),
+    },
+    "one item": {
+        "idPrefix": "x",
+        "name": "x",
+        "fieldset": {"legend": {"text": "One"}},
+        "hint": {"text": "Only one"},
+        "items": sites(1, checked={0}),
+    },
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_checkboxes_are_the_design_systems_markup(case: str) -> None:
+    params = CASES[case]
+    ours = OURS_CHECKBOXES.render(params=params)
+    assert normalised(ours) == normalised(THEIRS_CHECKBOXES.render(params=params))
+    assert "&lt;" in ours and "<0>" not in ours  # the text is escaped
+
+
+def test_the_comparison_can_fail() -> None:
+    """A difference in one attribute is caught."""
+    params = CASES["an error, some chosen"]
+    theirs = normalised(THEIRS_CHECKBOXES.render(params=params))
+    assert normalised(OURS_CHECKBOXES.render(params=params)).replace(" checked", "", 1) != theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [("Submitted", "govuk-tag--blue"), ('No assessment <yet> & "more"', "govuk-tag--grey app-tag"), ("Draft", "")],
+)
+def test_tags_are_the_design_systems_markup(text: str, classes: str) -> None:
+    assert normalised(OURS_TAG.render(text=text, classes=classes)) == normalised(
+        THEIRS_TAG.render(text=text, classes=classes)
+    )
