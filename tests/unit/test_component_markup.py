@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
 ENV = Environment(
     loader=ChoiceLoader(
@@ -28,6 +29,13 @@ OURS_CHECKBOXES = ENV.from_string('{% from "macros/components.html" import check
 THEIRS_CHECKBOXES = ENV.from_string(
     '{% from "govuk_frontend_jinja/components/checkboxes/macro.html" import govukCheckboxes %}'
     "{{ govukCheckboxes(params) }}"
+)
+OURS_CARD = ENV.from_string(
+    '{% from "macros/components.html" import summary_card %}{{ summary_card(title, level, rows) }}'
+)
+THEIRS_CARD = ENV.from_string(
+    '{% from "govuk_frontend_jinja/components/summary-list/macro.html" import govukSummaryList %}'
+    '{{ govukSummaryList({"card": {"title": {"text": title, "headingLevel": level}}, "rows": rows}) }}'
 )
 OURS_TAG = ENV.from_string('{% from "macros/components.html" import tag %}{{ tag(text, classes) }}')
 THEIRS_TAG = ENV.from_string(
@@ -112,3 +120,29 @@ def test_tags_are_the_design_systems_markup(text: str, classes: str) -> None:
     assert normalised(OURS_TAG.render(text=text, classes=classes)) == normalised(
         THEIRS_TAG.render(text=text, classes=classes)
     )
+
+
+def questions(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": {"text": f'Question <{number}> & "more"?'},
+            "value": {"html": Markup(f'<p class="govuk-body">Answer {number}</p>')},
+            "actions": {
+                "items": [
+                    {
+                        "href": f"/assessments/1/domains/d{number}?return=check&x=<1>#q{number}",
+                        "text": "Change",
+                        "visuallyHiddenText": f"Question <{number}>?",
+                    }
+                ]
+            },
+        }
+        for number in range(count)
+    ]
+
+
+@pytest.mark.parametrize(("title", "level", "count"), [("Leadership & <voice>", 2, 5), ("Area", 3, 1), ("None", 2, 0)])
+def test_summary_cards_are_the_design_systems_markup(title: str, level: int, count: int) -> None:
+    rows = questions(count)
+    ours = OURS_CARD.render(title=title, level=level, rows=rows)
+    assert normalised(ours) == normalised(THEIRS_CARD.render(title=title, level=level, rows=rows))
