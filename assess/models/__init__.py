@@ -58,4 +58,5 @@ __all__ = [
     "utcnow",
 ]
 from assess.models.password_link import PasswordLink as PasswordLink  # noqa: E402  (issue 14: one-time password links)
+from assess.models.results_cache import FiguresCacheEntry as FiguresCacheEntry  # noqa: E402  (issue 15)
 from assess.models.results_cache import ResultsCacheEntry as ResultsCacheEntry  # noqa: E402  (issue 15: the results cache)

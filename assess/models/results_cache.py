@@ -23,3 +23,19 @@ class ResultsCacheEntry(Base):
 
     def __repr__(self) -> str:
         return f"<ResultsCacheEntry {self.assessment_id}>"
+
+
+class FiguresCacheEntry(Base):
+    """Figures that are not one assessment's but depend on the same things (issue 15): the national groups an
+    area's distribution page compares with. One row per set of parameters (`name`, a hex SHA-256 of them);
+    `key` as above."""
+
+    __tablename__ = "figures_cache"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<FiguresCacheEntry {self.name[:12]}>"

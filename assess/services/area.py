@@ -56,8 +56,8 @@ from assess.questionnaire.schema import Questionnaire
 from assess.services.area_stats import (
     OUTSIDE_THIS_AREA,
     OUTSIDE_YOUR_AREAS,
+    cached_national,
     cell_text,
-    decide_national,
     excluded_sites,
     national_groups,
     not_shown_sentence,
@@ -569,7 +569,7 @@ def area_against_national(
     exclude = excluded_sites(area, visible_site_ids)
     outside = OUTSIDE_THIS_AREA if exclude == frozenset(site.id for site in sites) else OUTSIDE_YOUR_AREAS
     groups = national_groups(sites, outside) if sites else []
-    national = decide_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
+    national = cached_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
     decisions = {group.id: decision for (group, _, _, _), decision in zip(groups, national.decisions, strict=True)}
     comparisons = []
     for group, _, kind, category in groups:

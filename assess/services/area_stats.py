@@ -22,11 +22,14 @@ Statements: a fixed number for each page, whatever the number of sites (tests/in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from assess.benchmarking import (
     DIFFERS_BY_ONE_SITE,
@@ -62,9 +65,19 @@ from assess.charts.area import (
 )
 from assess.data import area_stats as area_data
 from assess.data import benchmarks as benchmark_data
+from assess.data import results_cache as cache_data
 from assess.data.reviews import get_review_states, get_validated_levels
 from assess.models import Area, AreaValidation, AssessmentScore, Site
 from assess.questionnaire.schema import Questionnaire
+from assess.services.benchmarks import (
+    benchmark_dict,
+    benchmark_from,
+    decision_dict,
+    decision_from,
+    read_through,
+    reason_dict,
+    reason_from,
+)
 from assess.services.questionnaires import latest, registry
 
 OUTSIDE_THIS_AREA = "outside this area"
@@ -242,9 +255,83 @@ def decide_national(
     return NationalDecision(decisions, benchmarks, ordered)
 
 
+# -- Kept in the database once worked out (issue 15) ---------------------------------------------------------
+
+# Raised whenever the encoding below changes, so that rows written by an older version are worked out again.
+NATIONAL_FORMAT = 1
+
+
+def cached_national(
+    groups: Sequence[PeerGroup],
+    exclude: frozenset[int],
+    period: str,
+    questionnaire: Questionnaire,
+    min_size: int,
+) -> NationalDecision:
+    """`decide_national`, kept in the database's figures cache (assess.data.results_cache) once worked out, so
+    that every worker and host shares it: the national figures change only when a site submits or a site
+    changes, and working them out was a third of the distribution page's time. The row's name is a hash of the
+    parameters (the groups, the sites left out, the period, the questionnaire, the threshold); its key adds the
+    stamp of the submissions and sites as they stand and the questionnaire's loaded versions, so any new
+    submission anywhere, or any change to a site, means they are worked out again and the row replaced."""
+    parameters = {
+        "groups": [[group.id, group.label, [list(item) for item in group.filters]] for group in groups],
+        "exclude": sorted(exclude),
+        "period": period,
+        "questionnaire": questionnaire.id,
+        "min_size": min_size,
+    }
+    name = _hash(parameters)
+    found = cache_data.read_figures(name)
+    versions = sorted((item.key[1], item.content_hash) for item in registry() if item.key[0] == questionnaire.id)
+    key = _hash({"format": NATIONAL_FORMAT, "name": name, "stamp": list(found.stamp), "versions": versions})
+    return read_through(
+        found,
+        key,
+        decode_national,
+        lambda: decide_national(groups, exclude, period, questionnaire, min_size),
+        lambda built: cache_data.store_figures(name, key, encode_national(built)),
+    )
+
+
+def _hash(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def encode_national(national: NationalDecision) -> str:
+    """The national decision as JSON (exact: fractions as numerator and denominator)."""
+    return json.dumps(
+        {
+            "format": NATIONAL_FORMAT,
+            "decisions": [decision_dict(decision) for decision in national.decisions],
+            "benchmarks": [[group_id, benchmark_dict(item)] for group_id, item in national.benchmarks.items()],
+            "held_back": [
+                [group_id, [[key, reason_dict(reason)] for key, reason in reasons.items()]]
+                for group_id, reasons in national.held_back.items()
+            ],
+        },
+        separators=(",", ":"),
+    )
+
+
+def decode_national(text: str) -> NationalDecision:
+    """What encode_national wrote, as it was (ValueError for another format)."""
+    data = json.loads(text)
+    if data.get("format") != NATIONAL_FORMAT:
+        raise ValueError(f"figures cache format {data.get('format')!r}, not {NATIONAL_FORMAT}")
+    return NationalDecision(
+        decisions=[decision_from(item) for item in data["decisions"]],
+        benchmarks={group_id: benchmark_from(item) for group_id, item in data["benchmarks"]},
+        held_back={
+            group_id: {key: reason for key, value in reasons if (reason := reason_from(value))}
+            for group_id, reasons in data["held_back"]
+        },
+    )
+
+
 # The names assess.services.area (the overview's national medians) first used.
 _groups = national_groups
-_national = decide_national
+_national = cached_national
 
 
 def area_distribution(
@@ -269,7 +356,7 @@ def area_distribution(
     decisions = get_validated_levels(assessment_ids)
     states = get_review_states(assessment_ids)
     groups = national_groups(sites, outside)
-    national = decide_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
+    national = cached_national([group for group, _, _, _ in groups], exclude, period, questionnaire, min_size)
 
     for (group, heading, kind, category), decision in zip(groups, national.decisions, strict=True):
         in_panel = [site for site in sites if site.kind == kind and (category is None or site.category == category)]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from assess.benchmarking import (
     GroupBenchmark,
@@ -38,6 +38,8 @@ from assess.data import results_cache as cache_data
 from assess.models import AssessmentScore, Site
 from assess.questionnaire.loader import Registry
 from assess.questionnaire.schema import Questionnaire
+
+T = TypeVar("T")
 
 
 def site_attributes(site: Site) -> SiteAttributes:
@@ -173,13 +175,31 @@ def cached_site_benchmarks(
     and replaced. One statement reads the entry with the stamp; the callers have checked access first."""
     found = cache_data.read_entry(own.assessment_id)
     key = cache_key(own, found.stamp, _versions(registry, questionnaire.id), min_size)
+    return read_through(
+        found,
+        key,
+        decode_benchmarks,
+        lambda: site_benchmarks(site, own, questionnaire, registry, min_size),
+        lambda built: cache_data.store_entry(own.assessment_id, key, encode_benchmarks(built)),
+    )
+
+
+def read_through(
+    found: cache_data.CacheRead,
+    key: str,
+    decode: Callable[[str], T],
+    build: Callable[[], T],
+    store: Callable[[T], object],
+) -> T:
+    """The stored payload decoded when its key is `key`; otherwise (no row, a stale key, an unreadable payload)
+    built, stored and returned."""
     if found.key == key and found.payload is not None:
         try:
-            return decode_benchmarks(found.payload)
+            return decode(found.payload)
         except (ValueError, KeyError, TypeError, IndexError):  # unreadable: worked out again below
             pass
-    built = site_benchmarks(site, own, questionnaire, registry, min_size)
-    cache_data.store_entry(own.assessment_id, key, encode_benchmarks(built))
+    built = build()
+    store(built)
     return built
 
 
@@ -243,7 +263,7 @@ def _from_summary(data: dict[str, Any] | None) -> Summary | None:
     )
 
 
-def _reason(reason: NotShown | None) -> dict[str, Any] | None:
+def reason_dict(reason: NotShown | None) -> dict[str, Any] | None:
     if reason is None:
         return None
     return {
@@ -255,38 +275,67 @@ def _reason(reason: NotShown | None) -> dict[str, Any] | None:
     }
 
 
-def _from_reason(data: dict[str, Any] | None) -> NotShown | None:
+def reason_from(data: dict[str, Any] | None) -> NotShown | None:
     if data is None:
         return None
     return NotShown(data["code"], data["sites"], data["min_size"], data["broader"], tuple(data["together"]))
 
 
+def decision_dict(decision: GroupDecision) -> dict[str, Any]:
+    return {
+        "group_id": decision.group_id,
+        "label": decision.label,
+        "members": sorted(decision.members),
+        "shown": decision.shown,
+        "reason": reason_dict(decision.reason),
+    }
+
+
+def decision_from(data: dict[str, Any]) -> GroupDecision:
+    return GroupDecision(
+        data["group_id"], data["label"], frozenset(data["members"]), data["shown"], reason_from(data["reason"])
+    )
+
+
+def benchmark_dict(item: GroupBenchmark) -> dict[str, Any]:
+    """A group's benchmark as JSON-ready data (exact: fractions as numerator and denominator)."""
+    return {
+        "decision": decision_dict(item.decision),
+        "versions": list(item.versions),
+        "compared_domains": list(item.compared_domains),
+        "uncompared_domains": list(item.uncompared_domains),
+        "overall": _summary(item.overall),
+        "domains": [[key, _summary(summary)] for key, summary in item.domains.items()],
+        "suppressed_domains": [[key, count] for key, count in item.suppressed_domains.items()],
+        "min_size": item.min_size,
+        "period": item.period,
+        "own_period": item.own_period,
+        "skipped_periods": [[period, reason_dict(reason)] for period, reason in item.skipped_periods],
+    }
+
+
+def benchmark_from(item: dict[str, Any]) -> GroupBenchmark:
+    """What benchmark_dict made, as it was."""
+    return GroupBenchmark(
+        decision=decision_from(item["decision"]),
+        versions=tuple(item["versions"]),
+        compared_domains=tuple(item["compared_domains"]),
+        uncompared_domains=tuple(item["uncompared_domains"]),
+        overall=_from_summary(item["overall"]),
+        domains={key: summary for key, value in item["domains"] if (summary := _from_summary(value))},
+        suppressed_domains={key: count for key, count in item["suppressed_domains"]},
+        min_size=item["min_size"],
+        period=item["period"],
+        own_period=item["own_period"],
+        skipped_periods=tuple(
+            (period, reason) for period, value in item["skipped_periods"] if (reason := reason_from(value))
+        ),
+    )
+
+
 def encode_benchmarks(benchmarks: Sequence[GroupBenchmark]) -> str:
     """The benchmarks as JSON (exact: fractions as numerator and denominator), for the results cache."""
-    items = []
-    for item in benchmarks:
-        decision = item.decision
-        items.append(
-            {
-                "decision": {
-                    "group_id": decision.group_id,
-                    "label": decision.label,
-                    "members": sorted(decision.members),
-                    "shown": decision.shown,
-                    "reason": _reason(decision.reason),
-                },
-                "versions": list(item.versions),
-                "compared_domains": list(item.compared_domains),
-                "uncompared_domains": list(item.uncompared_domains),
-                "overall": _summary(item.overall),
-                "domains": [[key, _summary(summary)] for key, summary in item.domains.items()],
-                "suppressed_domains": [[key, count] for key, count in item.suppressed_domains.items()],
-                "min_size": item.min_size,
-                "period": item.period,
-                "own_period": item.own_period,
-                "skipped_periods": [[period, _reason(reason)] for period, reason in item.skipped_periods],
-            }
-        )
+    items = [benchmark_dict(item) for item in benchmarks]
     return json.dumps({"format": CACHE_FORMAT, "benchmarks": items}, separators=(",", ":"))
 
 
@@ -295,30 +344,4 @@ def decode_benchmarks(text: str) -> list[GroupBenchmark]:
     data = json.loads(text)
     if data.get("format") != CACHE_FORMAT:
         raise ValueError(f"results cache format {data.get('format')!r}, not {CACHE_FORMAT}")
-    results = []
-    for item in data["benchmarks"]:
-        decision = item["decision"]
-        results.append(
-            GroupBenchmark(
-                decision=GroupDecision(
-                    decision["group_id"],
-                    decision["label"],
-                    frozenset(decision["members"]),
-                    decision["shown"],
-                    _from_reason(decision["reason"]),
-                ),
-                versions=tuple(item["versions"]),
-                compared_domains=tuple(item["compared_domains"]),
-                uncompared_domains=tuple(item["uncompared_domains"]),
-                overall=_from_summary(item["overall"]),
-                domains={key: summary for key, value in item["domains"] if (summary := _from_summary(value))},
-                suppressed_domains={key: count for key, count in item["suppressed_domains"]},
-                min_size=item["min_size"],
-                period=item["period"],
-                own_period=item["own_period"],
-                skipped_periods=tuple(
-                    (period, reason) for period, value in item["skipped_periods"] if (reason := _from_reason(value))
-                ),
-            )
-        )
-    return results
+    return [benchmark_from(item) for item in data["benchmarks"]]
