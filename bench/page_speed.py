@@ -22,10 +22,10 @@ Steps:
    from it); the governor starts a draft for the current year through the start form (from last year's
    answers) for the task list, area and check-answers pages.
 4. Each page: checked to answer 200 with the session cookie, then `wrk --latency -t 2 -c 10 -d <duration>`
-   with that cookie: requests/s, median and p99 latency. The plain app is measured just before each page (for
-   half the page's time, at least 2 s), and each page's share is its requests/s over that: the machine is
-   shared and its load drifts within a run. The plain app is also measured first and last (their mean is the
-   run's figure).
+   with that cookie: requests/s, median and p99 latency. The plain app is measured between the pages too (half
+   a page's time, at least 2 s), and each page's share is its requests/s over the mean of the plain app just
+   before and just after it: the machine is shared and its load drifts within a run. The plain app is also
+   measured first and last (their mean is the run's figure).
 5. With --with-reports: 4 PDF reports asked for at the same moment (each finished within the time limit?),
    then every page again while 4 clients keep asking for reports not yet made: the share of its requests/s
    kept.
@@ -492,12 +492,17 @@ def measure_pages(
     plain_server: Server | None = None,
 ) -> None:
     """wrk on each page in turn, with its audience's session cookie; the numbers go on the row (as measured
-    without reports, or while reports render). With `plain_server`, the plain app is measured just before each
-    page too (for half the page's time, at least 2 s), and the page's share is taken against that."""
+    without reports, or while reports render). With `plain_server`, the plain app is measured between the pages
+    too (before the first, between each two, after the last: half a page's time, at least 2 s), and a page's
+    share is taken against the mean of the plain app just before and just after it."""
+    alongside = plain_server is not None and not with_reports
+
+    def plain_now() -> float:
+        assert plain_server is not None
+        return run_wrk(plain_server.port, "/", "", args, duration=max(2.0, args.duration / 2))["requests_per_second"]
+
+    before = plain_now() if alongside else 0.0
     for row in rows:
-        if plain_server is not None and not with_reports:
-            near = run_wrk(plain_server.port, "/", "", args, duration=max(2.0, args.duration / 2))
-            row.plain_alongside_rps = near["requests_per_second"]
         session = sessions.get(row.audience)
         cookie = session.cookie_header() if session else ""
         check = (session or LiveSession(app_server.port)).get(row.path)
@@ -506,6 +511,10 @@ def measure_pages(
         boots = app_server.boots()
         found = run_wrk(app_server.port, row.path, cookie, args)
         restarts = app_server.boots() - boots
+        if alongside:
+            after = plain_now()
+            row.plain_alongside_rps = (before + after) / 2
+            before = after
         if not with_reports:
             row.requests_per_second, row.median_ms, row.p99_ms = (
                 found["requests_per_second"],
@@ -522,7 +531,7 @@ def measure_pages(
             row.wrk_with_reports = found
         print(
             f"  {row.audience:<12} {row.label:<24} {found['requests_per_second']:8.1f} req/s "
-            + (f"(plain app just before {row.plain_alongside_rps:,.0f}) " if row.plain_alongside_rps else "")
+            + (f"(plain app alongside {row.plain_alongside_rps:,.0f}) " if row.plain_alongside_rps else "")
             + f"median {found['median_ms']:7.1f} ms p99 {found['p99_ms']:7.1f} ms"
             + (f" ({found['non_success']} not 2xx/3xx)" if found["non_success"] else "")
             + (f" ({restarts} worker restarts)" if restarts else ""),

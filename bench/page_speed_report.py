@@ -41,9 +41,10 @@ PostgreSQL needs `TEST_DATABASE_URL`; needs `wrk`, Debian package `wrk`). Each r
    then two-factor set up on the way: the key read from the page, a code computed from it); the governor starts
    this year's draft from last year's answers (task list, area and check-answers pages);
 4. each page checked to answer 200 with the session cookie, then `wrk --latency -t 2 -c 10 -d <duration>` with
-   that cookie. The plain app is measured just before each page (half the page's time, at least 2 s), and a
-   page's share is its requests/s over that (runs before 1 December 2026: over the mean of the plain app's first
-   and last runs, which are still measured). Duration 10 s a page, 3 s with `--quick`;
+   that cookie. The plain app is measured between the pages too (half a page's time, at least 2 s), and a page's
+   share is its requests/s over the mean of the plain app just before and just after it ("plain app alongside";
+   runs without that column: over the mean of the plain app's first and last runs, which are still measured).
+   Duration 10 s a page, 3 s with `--quick`;
 5. with `--with-reports`: 4 PDF reports asked for at the same moment (status and time of each), then every page
    again while 4 clients keep asking for reports not made before (none from the cache): the share of its
    requests/s it kept;

@@ -34,8 +34,9 @@ class PageResult:
     queries: dict[str, int] = field(default_factory=dict)  # step (STEPS) -> statements in one request
     with_reports_rps: float | None = None  # requests/s while reports render (--with-reports)
     in_process_ms: float | None = None  # median time of one request in one process (test client), no load
-    # The plain app's requests/s measured just before this page (the machine is shared and its load drifts
-    # within a run: the share is taken against this when there is one, else against the run's plain app).
+    # The plain app's requests/s measured alongside this page (the mean of its runs just before and just after:
+    # the machine is shared and its load drifts within a run): the share is taken against this when there is
+    # one, else against the run's plain app.
     plain_alongside_rps: float | None = None
 
     @property
@@ -67,8 +68,8 @@ def share(rps: float | None, plain_rps: float | None) -> float | None:
 
 
 def page_share(row: PageResult, plain_rps: float | None) -> float | None:
-    """The page's requests/s over the plain app's: the plain app measured just before the page when it was,
-    else the run's."""
+    """The page's requests/s over the plain app's: the plain app measured alongside the page when it was, else
+    the run's."""
     return share(row.requests_per_second, row.plain_alongside_rps or plain_rps)
 
 
@@ -158,7 +159,7 @@ def markdown_table(rows: list[PageResult], plain_rps: float | None) -> str:
         "audience",
         "page",
         "requests/s",
-        *(["plain app just before"] if alongside else []),
+        *(["plain app alongside"] if alongside else []),
         "share of the plain app",
         "median latency",
         "p99 latency",

@@ -141,13 +141,13 @@ def test_a_results_page_has_the_lower_share_target() -> None:
     assert targets(page(kind="page", requests_per_second=100.0))["share"] is False
 
 
-def test_the_share_is_taken_against_the_plain_app_measured_just_before_the_page() -> None:
+def test_the_share_is_taken_against_the_plain_app_measured_alongside_the_page() -> None:
     """The machine's load drifts within a run: the plain app measured alongside the page is the yardstick."""
     assert targets(page(requests_per_second=300.0, plain_alongside_rps=3100.0))["share"] is False  # 0.097
     assert targets(page(requests_per_second=300.0, plain_alongside_rps=2900.0))["share"] is True  # 0.103
     assert targets(page(requests_per_second=300.0), plain=3100.0)["share"] is False  # the run's, when none
     table = markdown_table([page(plain_alongside_rps=2500.0)], 6000.0).splitlines()
-    assert table[0].startswith("| audience | page | requests/s | plain app just before | share of the plain app |")
+    assert table[0].startswith("| audience | page | requests/s | plain app alongside | share of the plain app |")
     assert "| governor | /sites (3 sites) | 300 | 2,500 | 0.12 | 30 ms |" in table[2]
 
 
