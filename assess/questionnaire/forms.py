@@ -18,6 +18,15 @@ from assess.scoring import DONT_KNOW, NOT_APPLICABLE
 EVIDENCE_MAX_LENGTH = 2000
 
 
+class QuestionRadios(GovRadioInput):
+    """govuk-frontend-wtf's radios, the same parameters and the same markup, written out by
+    templates/components/radios.html instead of through govukRadios's macro: an area page has a question a few
+    times over, and the macro took about half a millisecond each (issue 15;
+    tests/unit/test_component_markup.py compares the two)."""
+
+    template = "components/radios.html"
+
+
 def choice_field_name(question: Question) -> str:
     return f"q-{question.id}"
 
@@ -92,7 +101,7 @@ def build_domain_form(domain: Domain, kind: str) -> type[DomainForm]:
             choices=[SelectChoice(value, label) for value, label in choices],
             validators=[Optional(), _valid_choice({value for value, _ in choices})],
             validate_choice=False,
-            widget=GovRadioInput(),
+            widget=QuestionRadios(),
         )
         attributes[evidence_field_name(question)] = TextAreaField(
             "Evidence (optional)",

@@ -5,18 +5,33 @@ collapse it too); everything else must be the same: elements, attributes, their 
 
 from __future__ import annotations
 
+import copy
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from assess.questionnaire.forms import build_domain_form, choice_field_name, choices_for
+from assess.questionnaire.loader import load_file
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ENV = Environment(
     loader=ChoiceLoader(
         [
             PackageLoader("assess", "templates"),
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
         ]
     ),
     autoescape=True,
@@ -146,3 +161,55 @@ def test_summary_cards_are_the_design_systems_markup(title: str, level: int, cou
     rows = questions(count)
     ours = OURS_CARD.render(title=title, level=level, rows=rows)
     assert normalised(ours) == normalised(THEIRS_CARD.render(title=title, level=level, rows=rows))
+
+
+# -- The questionnaire's radios (assess.questionnaire.forms.QuestionRadios) -----------------------------------
+
+
+def _radios_app() -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False)
+    app.jinja_loader = ENV.loader
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
+    return app
+
+
+def _question_params(question: Any, kind: str) -> dict[str, Any]:
+    """What templates/governor/domain.html passes: the legend's class and each option's hint."""
+    items = [{"hint": {"text": option.hint_for(kind)}} if option.hint_for(kind) else {} for option in question.options]
+    return {
+        "fieldset": {"legend": {"text": question.text_for(kind), "classes": "govuk-fieldset__legend--m"}},
+        "items": items,
+    }
+
+
+@pytest.mark.parametrize("kind", ["prison", "probation"])
+@pytest.mark.parametrize("state", ["empty", "answered", "refused"])
+def test_the_questionnaires_radios_are_govuk_frontend_wtfs_markup(kind: str, state: str) -> None:
+    """Every question of the published questionnaire, as the area page renders it: unanswered, answered, and
+    with an error (the field's first error), against govuk-frontend-wtf's own GovRadioInput."""
+    app = _radios_app()
+    questionnaire = load_file(sorted((ROOT / "questionnaires" / "sui-maturity").glob("*.yaml"))[-1]).definition
+    compared = 0
+    with app.test_request_context("/"):
+        for domain in questionnaire.domains:
+            form_class = build_domain_form(domain, kind)
+            data = {}
+            if state != "empty":
+                for question in domain.questions:
+                    data[choice_field_name(question)] = choices_for(question, kind)[-1][0]
+            form = form_class(formdata=MultiDict(data), meta={"csrf": False})
+            for question in domain.questions:
+                field = form[choice_field_name(question)]
+                if state == "refused":
+                    field.errors = [f"Choose an answer for ‘{question.text_for(kind)}’ <again>"]
+                params = _question_params(question, kind)
+                ours = Markup(field(params=copy.deepcopy(params)))
+                theirs = GovRadioInput()(field, params=copy.deepcopy(params))
+                assert normalised(ours) == normalised(theirs), (domain.id, question.id)
+                assert ("checked" in ours) == (state != "empty")
+                assert ("govuk-error-message" in ours) == (state == "refused")
+                compared += 1
+    assert compared >= 30  # every question of the twelve areas
