@@ -64,7 +64,7 @@ from assess.services.area_stats import (
 )
 from assess.services.queries import QueryView, site_queries
 from assess.services.questionnaires import MAIN_QUESTIONNAIRE, latest, registry
-from assess.services.results import AssessmentResults, SiteTrend, assessment_results, site_trend
+from assess.services.results import OwnScores, SiteTrend, own_scores, site_trend
 from assess.services.validation import ValidationView, validation_view
 
 LONDON = ZoneInfo("Europe/London")
@@ -765,7 +765,7 @@ class SiteSummary:
     site: Site
     area: Area
     assessment: Assessment | None  # the latest submitted assessment
-    results: AssessmentResults | None
+    results: OwnScores | None  # its levels (the page shows no benchmarks)
     validation: ValidationView | None  # the site's copy: never an inspector's internal note
     trend: SiteTrend
     queries: list[QueryView]  # open ones
@@ -781,7 +781,7 @@ def site_summary(area: Area, site: Site, today: date) -> SiteSummary:
     assessment = get_assessment(found.assessment_id) if found is not None else None
     results = validation = None
     if assessment is not None:
-        results = assessment_results(assessment)
+        results = own_scores(assessment)
         validation = validation_view(assessment, results.questionnaire, results.result, internal=False)
     return SiteSummary(
         site=site,

@@ -208,6 +208,20 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
     )
 
 
+@dataclass(frozen=True)
+class OwnScores:
+    """A submitted assessment's own scores and levels, without benchmarks, trend or targets: what a page that
+    shows only its levels needs (a commissioner's site page)."""
+
+    questionnaire: Questionnaire
+    result: Result
+
+
+def own_scores(assessment: Assessment) -> OwnScores:
+    questionnaire = definition_for(assessment.questionnaire_id, assessment.questionnaire_version)
+    return OwnScores(questionnaire, score_assessment(questionnaire, assessment.answer_map()))
+
+
 @dataclass
 class SiteTrend:
     questionnaire: Questionnaire
