@@ -27,6 +27,14 @@ class QuestionRadios(GovRadioInput):
     template = "components/radios.html"
 
 
+class EvidenceCount(GovCharacterCount):
+    """govuk-frontend-wtf's character count, the same parameters and the same markup, written out by
+    templates/components/character_count.html instead of through govukCharacterCount's macro (issue 15, as
+    QuestionRadios)."""
+
+    template = "components/character_count.html"
+
+
 def choice_field_name(question: Question) -> str:
     return f"q-{question.id}"
 
@@ -114,6 +122,6 @@ def build_domain_form(domain: Domain, kind: str) -> type[DomainForm]:
                 )
             ],
             filters=[_normalise_newlines],
-            widget=GovCharacterCount(),
+            widget=EvidenceCount(),
         )
     return type(f"{domain.id.title().replace('-', '')}DomainForm", (DomainForm,), attributes)

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from assess.questionnaire.forms import build_domain_form, choice_field_name, choices_for
+from assess.questionnaire.forms import build_domain_form, choice_field_name, choices_for, evidence_field_name
 from assess.questionnaire.loader import load_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,3 +213,35 @@ def test_the_questionnaires_radios_are_govuk_frontend_wtfs_markup(kind: str, sta
                 assert ("govuk-error-message" in ours) == (state == "refused")
                 compared += 1
     assert compared >= 30  # every question of the twelve areas
+
+
+TEXTAREA = re.compile(r"<textarea[^>]*>(.*?)</textarea>", re.DOTALL)
+
+
+@pytest.mark.parametrize("state", ["empty", "written", "refused"])
+def test_the_evidence_boxes_are_govuk_frontend_wtfs_markup(state: str) -> None:
+    """Every question's evidence box, as the area page renders it, against govuk-frontend-wtf's own
+    GovCharacterCount: the text in the box exactly (it is not HTML: its spaces and line breaks are kept)."""
+    app = _radios_app()
+    questionnaire = load_file(sorted((ROOT / "questionnaires" / "sui-maturity").glob("*.yaml"))[-1]).definition
+    params = {"maxlength": 2000, "rows": 4, "label": {"classes": "govuk-label--s"}}
+    compared = 0
+    with app.test_request_context("/"):
+        for domain in questionnaire.domains:
+            data = {}
+            if state != "empty":
+                for question in domain.questions:
+                    data[evidence_field_name(question)] = f'Minutes of <{question.id}> & "more"\r\n\n  indented'
+            form = build_domain_form(domain, "prison")(formdata=MultiDict(data), meta={"csrf": False})
+            for question in domain.questions:
+                field = form[evidence_field_name(question)]
+                if state == "refused":
+                    field.errors = ["Evidence must be 2,000 characters or fewer <really>"]
+                ours = Markup(field(params=copy.deepcopy(params)))
+                theirs = GovCharacterCount()(field, params=copy.deepcopy(params))
+                assert normalised(ours) == normalised(theirs), (domain.id, question.id)
+                assert TEXTAREA.findall(ours) == TEXTAREA.findall(theirs)
+                assert ("indented" in ours) == (state != "empty")
+                assert ("govuk-error-message" in ours) == (state == "refused")
+                compared += 1
+    assert compared >= 30
