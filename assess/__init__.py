@@ -50,6 +50,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     edge.register(app)  # first: every request's text is cleaned, and its size limited, before anything reads it
     db.init_app(app)
+    with app.app_context():
+        from assess.data import engine as engine_setup
+
+        engine_setup.configure(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     from assess.auth import sessions
 
