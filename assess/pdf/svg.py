@@ -46,6 +46,10 @@ CHART_WIDTH = 640  # pixels: the width the chart layouts are designed for (asses
 DEFAULT_HEIGHT = 480
 RELOAD_EVERY = 200  # figures between tab reloads
 START_LIMIT = 60.0  # seconds to start Chromium and load plotly.js (once per process)
+# Chromium runs at a lower CPU priority than the app's pages, as the render processes do (pool.RENDER_NICENESS):
+# the page-speed benchmark found pages losing up to half their throughput to it while reports were made
+# (issue 15). Added to the app process's own niceness (at most 19).
+CHROMIUM_NICENESS = 10
 PDF_FONT_FAMILY = "'Liberation Sans', Arial, sans-serif"
 APP_PLOTLY_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "plotly-strict.min.js"
 
@@ -61,6 +65,46 @@ class ChartExportError(RuntimeError):
 
 class ChartExportTimeout(ChartExportError):
     """The charts took longer than the time allowed."""
+
+
+def chromium_descendants(root: int | None = None) -> list[int]:
+    """The ids of the Chromium processes (browser, zygote, renderers, ...) started by this process, from /proc
+    (none where there is no /proc)."""
+    root = os.getpid() if root is None else root
+    children: dict[int, list[tuple[int, bytes]]] = {}
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return []
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                text = stat.read()
+        except OSError:  # gone meanwhile
+            continue
+        command = text[text.find(b"(") + 1 : text.rfind(b")")]
+        parent = int(text[text.rfind(b")") + 2 :].split()[1])
+        children.setdefault(parent, []).append((int(name), command))
+    found: list[int] = []
+    waiting = [root]
+    while waiting:
+        for pid, command in children.get(waiting.pop(), []):
+            waiting.append(pid)
+            if b"chrom" in command.lower():
+                found.append(pid)
+    return found
+
+
+def lower_chromium_priority(niceness: int) -> None:
+    """Give this process's Chromium processes `niceness` more than the process's own (at most 19). Processes
+    Chromium starts later (a new tab's renderer) are forked from them and keep it."""
+    target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+    for pid in chromium_descendants():
+        try:
+            if os.getpriority(os.PRIO_PROCESS, pid) < target:
+                os.setpriority(os.PRIO_PROCESS, pid, target)
+        except OSError:  # gone meanwhile, or not ours to change
+            continue
 
 
 def _kaleido_class() -> type:
@@ -121,6 +165,7 @@ class SvgExporter:
         browser = kaleido_class(**options)
         self._starting = browser  # so that stop() can close it even while it starts
         await browser.open()
+        lower_chromium_priority(CHROMIUM_NICENESS)
         self._kaleido = browser
         return browser
 

@@ -612,6 +612,27 @@ def test_charts_past_their_limit_stop_chromium_and_leave_nothing_running():
         exporter.stop()
 
 
+def test_chromium_runs_at_a_lower_priority_than_the_app():
+    """Issue 15: the Chromium that draws the report's charts takes CPU from pages only when they leave it some:
+    every one of its processes (browser, zygote, the tab's renderer) runs CHROMIUM_NICENESS below the app."""
+    import os
+
+    exporter = svg.SvgExporter()
+    try:
+        exporter.wait_ready()
+        figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"height": 300}}
+        assert exporter.export([figure], timeout=60)[0].startswith("<svg")
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        wanted = min(19, own + svg.CHROMIUM_NICENESS)
+        found = svg.chromium_descendants()
+        # The browser and the processes it started (Debian's `chromium` is a script that starts the browser).
+        assert set(svg.chromium_descendants(exporter._kaleido.subprocess.pid)) <= set(found)
+        assert len(found) >= 3, found
+        assert {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in found} == dict.fromkeys(found, wanted)
+    finally:
+        exporter.stop()
+
+
 # -- Issue 13: the year compared, change since last year, targets, a group that cannot be shown -------------------
 
 
