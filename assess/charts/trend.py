@@ -236,20 +236,24 @@ class _Panel:
     y_domain: list[float]
 
     @property
+    def _suffix(self) -> str:  # plotly names the first panel's axes "x", "xaxis"; the second's "x2", "xaxis2"
+        return "" if self.number == 1 else str(self.number)
+
+    @property
     def x_id(self) -> str:
-        return "x" if self.number == 1 else f"x{self.number}"
+        return "x" + self._suffix
 
     @property
     def y_id(self) -> str:
-        return "y" if self.number == 1 else f"y{self.number}"
+        return "y" + self._suffix
 
     @property
     def x_key(self) -> str:
-        return "xaxis" if self.number == 1 else f"xaxis{self.number}"
+        return "xaxis" + self._suffix
 
     @property
     def y_key(self) -> str:
-        return "yaxis" if self.number == 1 else f"yaxis{self.number}"
+        return "yaxis" + self._suffix
 
 
 def _panels(count: int, columns: int, *, vertical_spacing: float, horizontal_spacing: float = 0.08) -> list[_Panel]:
